@@ -1,0 +1,189 @@
+"""Admin for editors: every model, both languages in tabs, and no silently lost edits."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import (
+    TabbedTranslationAdmin,
+    TranslationStackedInline,
+    TranslationTabularInline,
+)
+
+from . import publishing, search
+from .models import (
+    AgeGroup,
+    Case,
+    Chapter,
+    GlossaryTerm,
+    HelpOrganisation,
+    Question,
+    QuestionList,
+    Section,
+    Step,
+    StepPlan,
+    Theme,
+)
+
+
+class EditConflictForm(forms.ModelForm):
+    """Refuses a save when someone else saved the same item after this form was opened.
+
+    Two editors (or an editor and `loadcontent`) working on one item must not
+    overwrite each other without noticing; the second one is asked to reload.
+    """
+
+    edit_token = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["edit_token"].initial = self.instance.updated_at.isoformat()
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            current = (
+                type(self.instance).objects.filter(pk=self.instance.pk)
+                .values_list("updated_at", flat=True).first()
+            )
+            token = cleaned.get("edit_token") or ""
+            if current is not None and current.isoformat() != token:
+                raise forms.ValidationError(
+                    _("Someone else saved this item after you opened it. Open it again to see "
+                      "their changes, then make yours; nothing was saved."),
+                    code="edit_conflict",
+                )
+        return cleaned
+
+
+class ContentAdmin(TabbedTranslationAdmin):
+    form = EditConflictForm
+    search_fields = ["slug", "title_nl", "title_en"]
+    readonly_fields = ["source_path", "updated_at"]
+    prepopulated_fields = {"slug": ("title_nl",)}
+    list_display = ["title", "slug", "order", "updated_at"]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        publish(form.instance)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        search.rebuild_index()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        search.rebuild_index()
+
+
+def publish(obj) -> None:
+    """Render an edited object's (and its children's) HTML once, then refresh search."""
+    if isinstance(obj, GlossaryTerm):
+        publishing.rerender_all()  # its words or definition may appear in every text
+    else:
+        glossary = publishing.glossary_from_database()
+        for item in [obj, *_children(obj)]:
+            changed = publishing.render_fields(item, glossary)
+            if changed:
+                type(item).objects.filter(pk=item.pk).update(
+                    **{name: getattr(item, name) for name in changed}
+                )
+    search.rebuild_index()
+
+
+def _children(obj) -> list:
+    if isinstance(obj, StepPlan):
+        return list(obj.steps.all())
+    if isinstance(obj, QuestionList):
+        return list(obj.questions.all())
+    if isinstance(obj, Chapter):
+        return list(obj.sections.all())
+    return []
+
+
+@admin.register(AgeGroup)
+class AgeGroupAdmin(ContentAdmin):
+    list_display = ["title", "slug", "min_age", "max_age", "school_groups"]
+
+
+@admin.register(Theme)
+class ThemeAdmin(ContentAdmin):
+    pass
+
+
+@admin.register(GlossaryTerm)
+class GlossaryTermAdmin(ContentAdmin):
+    list_display = ["title", "slug", "aliases", "updated_at"]
+    search_fields = [*ContentAdmin.search_fields, "aliases_nl", "body_nl", "body_en"]
+    filter_horizontal = ["related"]
+
+
+@admin.register(HelpOrganisation)
+class HelpOrganisationAdmin(ContentAdmin):
+    list_display = ["title", "category", "website", "phone", "in_appendix"]
+    list_filter = ["category", "in_appendix"]
+    search_fields = [*ContentAdmin.search_fields, "body_nl", "website"]
+
+
+class SectionInline(TranslationStackedInline):
+    model = Section
+    form = EditConflictForm
+    extra = 0
+    fields = ["order", "slug", "title", "show_title", "body", "age_groups", "themes"]
+    filter_horizontal = ["age_groups", "themes"]
+    show_change_link = True
+
+
+@admin.register(Chapter)
+class ChapterAdmin(ContentAdmin):
+    list_display = ["number", "title", "slug", "updated_at"]
+    inlines = [SectionInline]
+
+
+@admin.register(Section)
+class SectionAdmin(ContentAdmin):
+    list_display = ["title", "chapter", "order", "show_title", "updated_at"]
+    list_filter = ["chapter", "age_groups", "themes", "show_title"]
+    list_select_related = ["chapter"]
+    search_fields = [*ContentAdmin.search_fields, "body_nl", "body_en"]
+    filter_horizontal = ["age_groups", "themes"]
+
+
+@admin.register(Case)
+class CaseAdmin(ContentAdmin):
+    list_display = ["title", "name", "age", "updated_at"]
+    list_filter = ["age_groups", "themes"]
+    search_fields = [*ContentAdmin.search_fields, "name", "story_nl", "advice_nl"]
+    filter_horizontal = ["age_groups", "themes", "terms", "organisations"]
+
+
+class QuestionInline(TranslationTabularInline):
+    model = Question
+    extra = 0
+    fields = ["order", "text"]
+
+
+@admin.register(QuestionList)
+class QuestionListAdmin(ContentAdmin):
+    list_display = ["title", "kind", "chapter", "section", "updated_at"]
+    list_filter = ["kind", "chapter", "age_groups", "themes"]
+    list_select_related = ["chapter", "section"]
+    filter_horizontal = ["age_groups", "themes"]
+    inlines = [QuestionInline]
+
+
+class StepInline(TranslationStackedInline):
+    model = Step
+    extra = 0
+    fields = ["order", "title", "body"]
+
+
+@admin.register(StepPlan)
+class StepPlanAdmin(ContentAdmin):
+    list_display = ["title", "kind", "chapter", "updated_at"]
+    list_filter = ["kind", "chapter", "age_groups"]
+    list_select_related = ["chapter"]
+    filter_horizontal = ["age_groups", "themes", "organisations"]
+    inlines = [StepInline]

@@ -1,0 +1,32 @@
+"""The per-age-group filter: one GET parameter (?age=<slug>) honoured on every page."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .models import AgeGroup
+
+AGE_PARAM = "age"
+
+
+def all_age_groups(request) -> list[AgeGroup]:
+    """All age groups, fetched once per request."""
+    if not hasattr(request, "_age_groups"):
+        request._age_groups = list(AgeGroup.objects.all())
+    return request._age_groups
+
+
+def selected_age_group(request) -> AgeGroup | None:
+    """The age group chosen in the URL; unknown or malformed values mean no filter."""
+    value = request.GET.get(AGE_PARAM, "")
+    if not value or len(value) > 60:
+        return None
+    return next((group for group in all_age_groups(request) if group.slug == value), None)
+
+
+def fits(age_group: AgeGroup | None, item_groups: Iterable[AgeGroup]) -> bool:
+    """Untagged items are for every age; tagged items show only for their own groups."""
+    if age_group is None:
+        return True
+    slugs = {group.slug for group in item_groups}
+    return not slugs or age_group.slug in slugs

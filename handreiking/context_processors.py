@@ -1,0 +1,14 @@
+"""Template context shared by every page: the age-group filter."""
+
+from django.utils.functional import SimpleLazyObject
+
+from .agefilter import AGE_PARAM, all_age_groups, selected_age_group
+
+
+def site(request):
+    # Lazy, so pages that never show the filter (admin, robots.txt) run no query for it.
+    return {
+        "age_param": AGE_PARAM,
+        "age_groups": SimpleLazyObject(lambda: all_age_groups(request)),
+        "selected_age": SimpleLazyObject(lambda: selected_age_group(request)),
+    }

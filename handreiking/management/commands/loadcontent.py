@@ -1,0 +1,62 @@
+"""Load the guide from Markdown files into the database: validate all, then write all."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from handreiking.loader import ContentConflictError, load_content
+from handreiking.records import ContentValidationError
+
+
+class Command(BaseCommand):
+    help = (
+        "Validate every file under PATH (default: content/) and, only when all are valid, "
+        "create, update and delete rows to match them in one transaction."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", nargs="?", default=None,
+                            help="Folder with the content files (default: content/).")
+        parser.add_argument("--dry-run", action="store_true",
+                            help="Validate and report what would change; write nothing.")
+        parser.add_argument("--force", action="store_true",
+                            help="Overwrite or delete items that were changed in the admin.")
+
+    def handle(self, *args, **options):
+        root = Path(options["path"]) if options["path"] else Path(settings.CONTENT_DIR)
+        try:
+            report = load_content(root=root.resolve(), dry_run=options["dry_run"],
+                                  force=options["force"])
+        except ContentValidationError as exc:
+            for error in exc.errors:
+                self.stderr.write(str(error))
+            raise CommandError(f"{len(exc.errors)} problem(s) found; nothing was loaded.") from None
+        except ContentConflictError as exc:
+            for conflict in exc.conflicts:
+                self.stderr.write(conflict)
+            raise CommandError(
+                f"{len(exc.conflicts)} item(s) were edited in the admin since the last load; "
+                "nothing was loaded. Copy those edits into the content files, or run again with "
+                "--force to overwrite them."
+            ) from None
+
+        verbosity = options["verbosity"]
+        if verbosity >= 1:
+            for kind, counts in report.counts.items():
+                self.stdout.write(
+                    f"{kind:14} {counts.total:4} in files: {counts.created} created, "
+                    f"{counts.updated} updated, {counts.deleted} deleted, "
+                    f"{counts.unchanged} unchanged"
+                )
+            for label in report.deleted:
+                self.stdout.write(f"deleted: {label}")
+            for label in report.overwritten:
+                self.stdout.write(f"overwrote admin edit: {label}")
+        prefix = "Dry run: would make" if report.dry_run else "Loaded with"
+        if report.changes:
+            message = f"{prefix} {report.changes} change(s)."
+        else:
+            message = "No changes: the database already matches the content files."
+        if verbosity >= 1:
+            self.stdout.write(self.style.SUCCESS(message))

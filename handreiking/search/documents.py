@@ -1,0 +1,93 @@
+"""Build the SearchDocument rows from content: what is searchable, with its URL and context."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+
+from django.conf import settings
+from django.utils import translation
+
+from ..models import (
+    Case,
+    Chapter,
+    GlossaryTerm,
+    HelpOrganisation,
+    QuestionList,
+    SearchDocument,
+    Section,
+    StepPlan,
+)
+
+TOOLTIP_RE = re.compile(r'<span class="app-term__definition"[^>]*>.*?</span>', re.DOTALL)
+TAG_RE = re.compile(r"<[^>]+>")
+
+
+def html_to_text(value: str) -> str:
+    """Plain text of stored HTML, without the glossary tooltips it carries."""
+    text = TOOLTIP_RE.sub("", value or "")
+    text = TAG_RE.sub(" ", text)
+    return " ".join(html.unescape(text).split())
+
+
+def _ages(obj) -> str:
+    return " ".join(sorted(group.slug for group in obj.age_groups.all()))
+
+
+def _documents_in_current_language(language: str) -> Iterator[SearchDocument]:
+    def doc(kind, obj, *, title, url, body="", extra="", context="", ages="", term=""):
+        return SearchDocument(kind=kind, language=language, url=url, title=title,
+                              context=context, extra=extra, body=body, age_groups=ages,
+                              term_slug=term)
+
+    kinds = SearchDocument.Kind
+    for chapter in Chapter.objects.all():
+        yield doc(kinds.CHAPTER, chapter, title=chapter.title, url=chapter.get_absolute_url(),
+                  extra=chapter.summary, body=html_to_text(chapter.body_html),
+                  context=str(chapter))
+    sections = Section.objects.select_related("chapter").prefetch_related("age_groups")
+    for section in sections:
+        yield doc(kinds.SECTION, section, title=section.title, url=section.get_absolute_url(),
+                  body=html_to_text(section.body_html), context=str(section.chapter),
+                  ages=_ages(section))
+    for case in Case.objects.prefetch_related("age_groups", "themes"):
+        themes = " ".join(t.title for t in case.themes.all())
+        yield doc(kinds.CASE, case, title=case.title, url=case.get_absolute_url(),
+                  extra=f"{case.summary} {themes}",
+                  body=html_to_text(case.story_html) + " " + html_to_text(case.advice_html),
+                  ages=_ages(case))
+    for term in GlossaryTerm.objects.all():
+        yield doc(kinds.TERM, term, title=term.title, url=term.get_absolute_url(),
+                  extra=" ".join(term.alias_list), body=html_to_text(term.body_html),
+                  term=term.slug)
+    for org in HelpOrganisation.objects.all():
+        yield doc(kinds.ORGANISATION, org, title=org.title, url=org.get_absolute_url(),
+                  extra=org.get_category_display(), body=html_to_text(org.body_html))
+    plans = StepPlan.objects.select_related("chapter").prefetch_related("steps", "age_groups")
+    for plan in plans:
+        url = plan.get_absolute_url()
+        yield doc(kinds.STEP_PLAN, plan, title=plan.title, url=url,
+                  body=html_to_text(plan.body_html), context=plan.get_kind_display(),
+                  ages=_ages(plan))
+        for step in plan.steps.all():
+            yield doc(kinds.STEP, step, title=step.title, url=f"{url}#stap-{step.order}",
+                      body=html_to_text(step.body_html), context=plan.title, ages=_ages(plan))
+    lists = QuestionList.objects.select_related("chapter").prefetch_related(
+        "questions", "age_groups"
+    )
+    for question_list in lists:
+        questions = " ".join(html_to_text(q.text_html) for q in question_list.questions.all())
+        yield doc(kinds.QUESTIONS, question_list, title=question_list.title,
+                  url=question_list.get_absolute_url(),
+                  body=f"{html_to_text(question_list.body_html)} {questions}",
+                  context=str(question_list.chapter), ages=_ages(question_list))
+
+
+def build_documents() -> list[SearchDocument]:
+    """Every searchable document in every language (unsaved)."""
+    documents: list[SearchDocument] = []
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            documents.extend(_documents_in_current_language(language))
+    return documents

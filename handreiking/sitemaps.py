@@ -1,0 +1,50 @@
+"""sitemap.xml with Dutch and English alternates for every public page."""
+
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from .models import Case, Chapter, GlossaryTerm, StepPlan
+
+
+class _I18nSitemap(Sitemap):
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class StaticPageSitemap(_I18nSitemap):
+    def items(self):
+        return ["home", "chapter-list", "case-list", "glossary", "organisation-list",
+                "stepplan-list", "questionlist-list", "child-tips"]
+
+    def location(self, item):
+        return reverse(f"handreiking:{item}")
+
+
+class ChapterSitemap(_I18nSitemap):
+    def items(self):
+        return Chapter.objects.all()
+
+
+class CaseSitemap(_I18nSitemap):
+    def items(self):
+        return Case.objects.all()
+
+
+class GlossarySitemap(_I18nSitemap):
+    def items(self):
+        return GlossaryTerm.objects.all()
+
+
+class StepPlanSitemap(_I18nSitemap):
+    def items(self):
+        return StepPlan.objects.exclude(kind=StepPlan.Kind.CHILD_TIPS)
+
+
+SITEMAPS = {
+    "pages": StaticPageSitemap,
+    "chapters": ChapterSitemap,
+    "cases": CaseSitemap,
+    "glossary": GlossarySitemap,
+    "step-plans": StepPlanSitemap,
+}

@@ -1,0 +1,252 @@
+"""Thin views: fetch with a fixed number of queries, filter by age group, render a template."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+
+from . import search as site_search
+from .agefilter import fits, selected_age_group
+from .forms import SearchForm
+from .models import (
+    Case,
+    Chapter,
+    GlossaryTerm,
+    HelpOrganisation,
+    QuestionList,
+    Section,
+    Step,
+    StepPlan,
+    Theme,
+)
+
+PLAN_PREFETCH = [
+    Prefetch("steps", queryset=Step.objects.order_by("order")),
+    "organisations",
+    "age_groups",
+]
+QUESTION_PREFETCH = ["questions", "age_groups", "themes"]
+
+
+def _plans():
+    return StepPlan.objects.select_related("chapter").prefetch_related(*PLAN_PREFETCH)
+
+
+@dataclass
+class Block:
+    """One section of a chapter page with the lists and plans shown right after it."""
+
+    section: Section | None
+    question_lists: list = field(default_factory=list)
+    step_plans: list = field(default_factory=list)
+
+
+@require_GET
+def home(request):
+    plans = list(StepPlan.objects.filter(kind__in=["incident", "victim", "prevention"]))
+    context = {
+        "chapters": Chapter.objects.all(),
+        "themes": Theme.objects.all(),
+        "incident_plans": plans,
+        "acute_organisations": HelpOrganisation.objects.filter(category="acute"),
+        "meta_description": _(
+            "A guide for primary-school teachers: talking with children about their online "
+            "lives, relationships and sexuality, and acting well when something goes wrong."
+        ),
+    }
+    return render(request, "handreiking/home.html", context)
+
+
+@require_GET
+def chapter_list(request):
+    return render(request, "handreiking/chapter_list.html",
+                  {"chapters": Chapter.objects.all()})
+
+
+@require_GET
+def chapter_detail(request, slug):
+    chapter = get_object_or_404(Chapter, slug=slug)
+    age = selected_age_group(request)
+    sections = list(
+        chapter.sections.prefetch_related("age_groups", "themes").order_by("order", "title")
+    )
+    lists = chapter.question_lists.prefetch_related(*QUESTION_PREFETCH)
+    plans = chapter.step_plans.prefetch_related(*PLAN_PREFETCH)
+    blocks = OrderedDict((s.pk, Block(section=s)) for s in sections if fits(age, s.age_groups.all()))
+    trailing = Block(section=None)
+    for question_list in lists:
+        if fits(age, question_list.age_groups.all()):
+            blocks.get(question_list.section_id, trailing).question_lists.append(question_list)
+    for plan in plans:
+        if fits(age, plan.age_groups.all()):
+            blocks.get(plan.section_id, trailing).step_plans.append(plan)
+    cases = [c for c in chapter.cases.prefetch_related("age_groups", "themes", "terms")
+             if fits(age, c.age_groups.all())]
+    numbers = list(Chapter.objects.values_list("number", "slug", "title_nl", "title_en"))
+    context = {
+        "chapter": chapter,
+        "blocks": [*blocks.values(), trailing],
+        "cases": cases,
+        "hidden_count": len(sections) - len(blocks),
+        "previous": _neighbour(numbers, chapter.number, -1, request),
+        "next": _neighbour(numbers, chapter.number, +1, request),
+    }
+    return render(request, "handreiking/chapter_detail.html", context)
+
+
+def _neighbour(numbers, current, step, request):
+    """The previous/next chapter from (number, slug, titles) tuples, without another query."""
+    ordered = sorted(numbers)
+    index = next(i for i, row in enumerate(ordered) if row[0] == current)
+    other = index + step
+    if not 0 <= other < len(ordered):
+        return None
+    number, slug, title_nl, title_en = ordered[other]
+    title = title_en if request.LANGUAGE_CODE == "en" and title_en else title_nl
+    return {"number": number, "slug": slug, "title": title}
+
+
+@require_GET
+def case_list(request):
+    age = selected_age_group(request)
+    themes = list(Theme.objects.all())
+    theme = next((t for t in themes if t.slug == request.GET.get("theme")), None)
+    cases = [
+        case
+        for case in Case.objects.prefetch_related("age_groups", "themes")
+        if fits(age, case.age_groups.all())
+        and (theme is None or theme in case.themes.all())
+    ]
+    context = {"cases": cases, "themes": themes, "selected_theme": theme}
+    return render(request, "handreiking/case_list.html", context)
+
+
+@require_GET
+def case_detail(request, slug):
+    case = get_object_or_404(
+        Case.objects.select_related("chapter").prefetch_related(
+            "age_groups", "themes", "terms", "organisations"
+        ),
+        slug=slug,
+    )
+    return render(request, "handreiking/case_detail.html", {"case": case})
+
+
+@require_GET
+def glossary(request):
+    terms = list(GlossaryTerm.objects.all())
+    letters: OrderedDict[str, list] = OrderedDict()
+    for term in sorted(terms, key=lambda t: t.title.casefold()):
+        letters.setdefault(term.title[:1].upper(), []).append(term)
+    alphabet = [chr(c) for c in range(ord("A"), ord("Z") + 1)]
+    return render(request, "handreiking/glossary.html",
+                  {"letters": letters, "alphabet": alphabet})
+
+
+@require_GET
+def glossary_detail(request, slug):
+    term = get_object_or_404(GlossaryTerm.objects.prefetch_related("related"), slug=slug)
+    marker = f'data-term="{term.slug}"'
+    html = f"body_html_{request.LANGUAGE_CODE}"
+    occurrences = {
+        "sections": Section.objects.select_related("chapter").filter(**{f"{html}__contains": marker}),
+        "cases": Case.objects.filter(**{f"story_html_{request.LANGUAGE_CODE}__contains": marker})
+        | Case.objects.filter(**{f"advice_html_{request.LANGUAGE_CODE}__contains": marker})
+        | Case.objects.filter(terms=term),
+        "steps": Step.objects.select_related("plan").filter(**{f"{html}__contains": marker}),
+    }
+    occurrences["cases"] = occurrences["cases"].distinct()
+    return render(request, "handreiking/glossary_detail.html",
+                  {"term": term, "occurrences": occurrences})
+
+
+@require_GET
+def organisation_list(request):
+    organisations = list(HelpOrganisation.objects.all())
+    groups = []
+    for value, label in HelpOrganisation.Category.choices:
+        members = [o for o in organisations if o.category == value]
+        if members:
+            groups.append({"slug": value, "label": label, "organisations": members})
+    return render(request, "handreiking/organisation_list.html", {"groups": groups})
+
+
+@require_GET
+def stepplan_list(request):
+    return render(request, "handreiking/stepplan_list.html",
+                  {"plans": StepPlan.objects.select_related("chapter")})
+
+
+@require_GET
+def stepplan_detail(request, slug):
+    plan = get_object_or_404(_plans().exclude(kind=StepPlan.Kind.CHILD_TIPS), slug=slug)
+    return render(request, "handreiking/stepplan_detail.html", {"plan": plan})
+
+
+@require_GET
+def child_tips(request):
+    plan = _plans().filter(kind=StepPlan.Kind.CHILD_TIPS).first()
+    if plan is None:
+        raise Http404(_("The tips for children have not been loaded."))
+    return render(request, "handreiking/child_tips.html", {"plan": plan})
+
+
+@require_GET
+def questionlist_list(request):
+    age = selected_age_group(request)
+    lists = [
+        question_list
+        for question_list in QuestionList.objects.select_related("chapter", "section")
+        .prefetch_related(*QUESTION_PREFETCH)
+        if fits(age, question_list.age_groups.all())
+    ]
+    return render(request, "handreiking/questionlist_list.html", {"question_lists": lists})
+
+
+@require_GET
+def search(request):
+    form = SearchForm(request.GET or None)
+    age = selected_age_group(request)
+    results = None
+    page = None
+    if form.is_valid() and form.cleaned_data["q"]:
+        results = site_search.search(
+            form.cleaned_data["q"],
+            language=request.LANGUAGE_CODE,
+            age_group=age.slug if age else None,
+            kind=form.cleaned_data["kind"] or None,
+        )
+        page = Paginator(results.hits, 20).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "results": results,
+        "page": page,
+        "query": form.cleaned_data.get("q", "") if form.is_valid() else "",
+        "suggested_terms": GlossaryTerm.objects.all()[:8] if not page or not results.hits else [],
+        "acute_organisations": HelpOrganisation.objects.filter(category="acute")
+        if not page or not results.hits
+        else [],
+    }
+    return render(request, "handreiking/search.html", context)
+
+
+@cache_control(max_age=86400)
+def robots_txt(request):
+    lines = ["User-agent: *", "Disallow: /admin/", f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}"]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    return render(request, "500.html", status=500)
