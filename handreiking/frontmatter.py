@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import frontmatter
 import yaml
 
 # Footers of the source PDF must never leak into content (issue #3).
@@ -62,9 +61,7 @@ _UniqueKeyLoader.add_constructor(
 )
 
 
-class _StrictYAMLHandler(frontmatter.YAMLHandler):
-    def load(self, fm: str, **kwargs: Any) -> Any:
-        return yaml.load(fm, Loader=_UniqueKeyLoader)  # noqa: S506 - SafeLoader subclass
+CLOSING_FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
 
 
 def split_order_prefix(stem: str) -> tuple[int | None, str]:
@@ -87,17 +84,21 @@ def parse_file(path: Path, *, display_path: str | None = None) -> ContentFile:
     raw = raw.replace("\r\n", "\n")
     if not raw.startswith("---\n"):
         raise ContentError(shown, "must start with a front matter block opened by '---'")
+    closing = CLOSING_FENCE.search(raw, 4)
+    if closing is None:
+        raise ContentError(shown, "the front matter block is not closed by a '---' line")
+    header, body = raw[4 : closing.start()], raw[closing.end() :]
     try:
-        post = frontmatter.loads(raw, handler=_StrictYAMLHandler())
+        metadata = yaml.load(header, Loader=_UniqueKeyLoader) if header.strip() else {}  # noqa: S506
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         where = f" (line {mark.line + 2})" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise ContentError(shown, f"invalid YAML{where}: {problem}", "front matter") from None
-    if not isinstance(post.metadata, dict):
+    if not isinstance(metadata, dict):
         raise ContentError(shown, "must be a mapping of keys to values", "front matter")
     for text, why in FORBIDDEN_TEXT.items():
         if text in raw:
             line = raw[: raw.index(text)].count("\n") + 1
             raise ContentError(shown, f"line {line} contains {why}", "body")
-    return ContentFile(path=path, metadata=dict(post.metadata), body=post.content.strip())
+    return ContentFile(path=path, metadata=metadata, body=body.strip())

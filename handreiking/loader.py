@@ -72,7 +72,7 @@ class ContentConflictError(Exception):
 
     def __init__(self, conflicts: list[str]) -> None:
         self.conflicts = conflicts
-        super().__init__(f"{len(conflicts)} item(s) were changed in the admin since the last load")
+        super().__init__("; ".join(conflicts))
 
 
 # --- Reading what the database holds, in the records' shape -------------------------------------

@@ -278,14 +278,14 @@ def _discover(root: Path, errors: list[ContentError]) -> list[_Parsed]:
     for child in sorted(root.iterdir()):
         if child.is_dir() and child.name not in known | {TRANSLATION_DIR} \
                 and not child.name.startswith("."):
-            errors.append(ContentError(child.relative_to(root), "unknown folder; expected one of: "
+            errors.append(ContentError(child.relative_to(root.parent), "unknown folder; expected one of: "
                                        + ", ".join(sorted(known))))
     parsed: list[_Parsed] = []
     seen_translations: set[Path] = set()
     for kind in KINDS:
         folder = root / ("chapters" if kind.name == "sections" else kind.name)
         for path in sorted(folder.glob(kind.pattern)):
-            shown = str(path.relative_to(root.parent) if root.parent != path else path)
+            shown = str(path.relative_to(root.parent))
             try:
                 doc = parse_file(path, display_path=shown)
             except ContentError as exc:
