@@ -11,4 +11,11 @@ def site(request):
         "age_param": AGE_PARAM,
         "age_groups": SimpleLazyObject(lambda: all_age_groups(request)),
         "selected_age": SimpleLazyObject(lambda: selected_age_group(request)),
+        # "?age=<slug>" for links that should keep the chosen age group, else "".
+        "age_qs": SimpleLazyObject(lambda: _age_query(request)),
     }
+
+
+def _age_query(request) -> str:
+    group = selected_age_group(request)
+    return f"?{AGE_PARAM}={group.slug}" if group else ""

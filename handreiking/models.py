@@ -404,7 +404,10 @@ class SearchDocument(models.Model):
         QUESTIONS = "questions", _("Discussion questions")
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    language = models.CharField(max_length=8)
+    language = models.CharField(max_length=8, help_text="The language of this text.")
+    visible_in = models.CharField(
+        max_length=40, help_text="Languages whose search shows it (untranslated text: both)."
+    )
     url = models.CharField(max_length=500)
     title = models.CharField(max_length=400)
     context = models.CharField(max_length=400, blank=True)
@@ -412,6 +415,10 @@ class SearchDocument(models.Model):
     body = models.TextField(blank=True)
     age_groups = models.CharField(max_length=200, blank=True)
     term_slug = models.CharField(max_length=120, blank=True)
+    # Analysed terms (see search/analysis.py), indexed by the backend.
+    title_terms = models.TextField(blank=True)
+    extra_terms = models.TextField(blank=True)
+    body_terms = models.TextField(blank=True)
     search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
@@ -423,3 +430,20 @@ class SearchDocument(models.Model):
 
     def get_absolute_url(self) -> str:
         return self.url
+
+
+class SearchTerm(models.Model):
+    """A word of the guide's vocabulary, for compound splitting and "Did you mean …?"."""
+
+    language = models.CharField(max_length=8)
+    word = models.CharField(max_length=100)
+    frequency = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["language", "word"]
+        constraints = [
+            models.UniqueConstraint(fields=["language", "word"], name="searchterm_unique_word")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.word} [{self.language}]"

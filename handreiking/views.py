@@ -196,7 +196,11 @@ def child_tips(request):
     plan = _plans().filter(kind=StepPlan.Kind.CHILD_TIPS).first()
     if plan is None:
         raise Http404(_("The tips for children have not been loaded."))
-    return render(request, "handreiking/child_tips.html", {"plan": plan})
+    context = {
+        "plan": plan,
+        "acute_organisations": HelpOrganisation.objects.filter(category="acute"),
+    }
+    return render(request, "handreiking/child_tips.html", context)
 
 
 @require_GET

@@ -2,16 +2,185 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+import difflib
+from collections import Counter
 
-from ..models import SearchDocument
+from django.conf import settings
+from django.db import connection, transaction
+from django.urls import translate_url
+
+from ..models import SearchDocument, SearchTerm
+from . import analysis
+from .base import Backend, SearchHit, SearchResults
 from .documents import build_documents
+
+MAX_HITS = 200
+TYPO_CANDIDATES = 60
+TYPO_MIN_RATIO = 0.75
+
+__all__ = ["SearchHit", "SearchResults", "rebuild_index", "search", "get_backend"]
+
+
+def get_backend() -> Backend:
+    """The backend for the database in use; views never import one directly."""
+    if connection.vendor == "postgresql":
+        from .postgres import PostgresBackend
+
+        return PostgresBackend()
+    from .sqlite import SQLiteBackend
+
+    return SQLiteBackend()
+
+
+def _vocabulary(documents) -> dict[str, Counter]:
+    counts: dict[str, Counter] = {}
+    for document in documents:
+        counter = counts.setdefault(document.language, Counter())
+        for text in (document.title, document.extra, document.body):
+            counter.update(analysis.words(text))
+    return counts
 
 
 def rebuild_index() -> int:
-    """Recreate every search document from the content rows; returns how many."""
+    """Recreate every search document and the vocabulary from the content rows."""
     documents = build_documents()
+    vocabulary = _vocabulary(documents)
+    known = {language: set(counter) for language, counter in vocabulary.items()}
+    for document in documents:
+        words = known.get(document.language, set())
+        document.title_terms = " ".join(analysis.index_terms(document.title, document.language,
+                                                             words))
+        document.extra_terms = " ".join(analysis.index_terms(document.extra, document.language,
+                                                             words))
+        document.body_terms = " ".join(analysis.index_terms(document.body, document.language,
+                                                            words))
     with transaction.atomic():
         SearchDocument.objects.all().delete()
+        SearchTerm.objects.all().delete()
         SearchDocument.objects.bulk_create(documents, batch_size=500)
+        SearchTerm.objects.bulk_create(
+            [SearchTerm(language=language, word=word[:100], frequency=count)
+             for language, counter in vocabulary.items() for word, count in counter.items()
+             if len(word) >= 3],
+            batch_size=1000,
+        )
+        get_backend().rebuild()
     return len(documents)
+
+
+def _known_words(words: list[str], language: str) -> set[str]:
+    """Which of these words (and their possible compound halves) the guide uses."""
+    candidates = set(words)
+    for word in words:
+        for cut in range(analysis.MIN_COMPOUND_PART, len(word) - analysis.MIN_COMPOUND_PART + 1):
+            left = word[:cut]
+            candidates.update({left, word[cut:], left[:-1], left[:-2]})
+    candidates = {c for c in candidates if len(c) >= analysis.MIN_COMPOUND_PART}
+    if not candidates:
+        return set()
+    return set(
+        SearchTerm.objects.filter(language=language, word__in=candidates)
+        .values_list("word", flat=True)
+    )
+
+
+def _languages_for(language: str) -> list[str]:
+    """Text languages to analyse a query in: its own, plus Dutch for untranslated text."""
+    default = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+    return [language] if language == default else [language, default]
+
+
+def _match(query: str, *, language, age_group, kind, require_all=True):
+    backend = get_backend()
+    scored: dict[int, float] = {}
+    stems: dict[str, set[str]] = {}
+    for text_language in _languages_for(language):
+        words = analysis.words(query)
+        groups = analysis.query_groups(query, text_language, _known_words(words, text_language))
+        if not groups:
+            continue
+        stems[text_language] = analysis.query_stems(groups)
+        attempts = [groups] if require_all else [[sum(groups, [])]]
+        for attempt in attempts:
+            for pk, score in backend.match(attempt, language=language, age_group=age_group,
+                                           kind=kind, limit=MAX_HITS):
+                scored[pk] = max(score, scored.get(pk, float("-inf")))
+    return scored, stems
+
+
+def _correct(query: str, language: str) -> str:
+    """The query with unknown words replaced by the closest word the guide uses."""
+    backend = get_backend()
+    words = analysis.words(query)
+    known = _known_words(words, language)
+    corrected = []
+    for word in words:
+        if word in known or analysis.is_stop_word(word, language) or len(word) < 4:
+            corrected.append(word)
+            continue
+        candidates = backend.similar_words(word, language=language, limit=TYPO_CANDIDATES)
+        best = difflib.get_close_matches(word, candidates, n=1, cutoff=TYPO_MIN_RATIO)
+        corrected.append(best[0] if best else word)
+    result = " ".join(corrected)
+    return result if result != " ".join(words) else ""
+
+
+def search(query: str, *, language: str, age_group: str | None = None,
+           kind: str | None = None) -> SearchResults:
+    """Ranked hits for a visitor's query; never raises for odd input, empty query -> no hits.
+
+    Tries all words first, then any word, then a typo-corrected query.
+    """
+    results = SearchResults(query=query)
+    if not analysis.words(query):
+        return results
+    scored, stems = _match(query, language=language, age_group=age_group, kind=kind)
+    if not scored:
+        scored, stems = _match(query, language=language, age_group=age_group, kind=kind,
+                               require_all=False)
+    if not scored:
+        corrected = next(
+            (c for c in (_correct(query, lang) for lang in _languages_for(language)) if c), ""
+        )
+        if corrected:
+            scored, stems = _match(corrected, language=language, age_group=age_group,
+                                   kind=kind)
+            if scored:
+                results.corrected_query = corrected
+            else:
+                results.suggestion = corrected
+    if not scored:
+        return results
+    documents = SearchDocument.objects.in_bulk(list(scored))
+    target = results.corrected_query or query
+    wanted = " ".join(w for w in analysis.words(target)
+                      if not analysis.is_stop_word(w, language)) or " ".join(
+        analysis.words(target))
+
+    def exact(document) -> bool:
+        names = [document.title, *document.extra.splitlines()] if document.kind == "term" \
+            else [document.title]
+        return any(" ".join(analysis.words(name)) == wanted for name in names)
+
+    ordered = sorted(documents.values(), key=lambda d: (not exact(d), -scored[d.pk], d.pk))
+    kind_labels = dict(SearchDocument.Kind.choices)
+    for document in ordered:
+        url = document.url
+        if document.language != language:
+            url = translate_url(url, language)
+        hit = SearchHit(
+            title=document.title,
+            url=url,
+            kind=document.kind,
+            kind_label=str(kind_labels.get(document.kind, document.kind)),
+            context=document.context,
+            snippet_source=document.body or document.extra,
+            stems=frozenset(stems.get(document.language, set())),
+            language=document.language,
+            score=scored[document.pk],
+        )
+        if results.definition is None and document.kind == "term" and exact(document):
+            results.definition = hit
+        results.hits.append(hit)
+    return results
+

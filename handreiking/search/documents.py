@@ -32,14 +32,27 @@ def html_to_text(value: str) -> str:
 
 
 def _ages(obj) -> str:
-    return " ".join(sorted(group.slug for group in obj.age_groups.all()))
+    """Age-group slugs padded with spaces, so " bovenbouw " matches whole slugs only."""
+    slugs = sorted(group.slug for group in obj.age_groups.all())
+    return f" {' '.join(slugs)} " if slugs else ""
+
+
+def _is_translated(obj, language: str) -> bool:
+    if language == settings.MODELTRANSLATION_DEFAULT_LANGUAGE:
+        return True
+    field = "text" if hasattr(obj, "text_html") else "title"
+    return bool(getattr(obj, f"{field}_{language}", None))
 
 
 def _documents_in_current_language(language: str) -> Iterator[SearchDocument]:
     def doc(kind, obj, *, title, url, body="", extra="", context="", ages="", term=""):
-        return SearchDocument(kind=kind, language=language, url=url, title=title,
-                              context=context, extra=extra, body=body, age_groups=ages,
-                              term_slug=term)
+        if not _is_translated(obj, language):
+            return None
+        document = SearchDocument(kind=kind, language=language, visible_in=language, url=url,
+                                  title=title, context=context, extra=extra, body=body,
+                                  age_groups=ages, term_slug=term)
+        document.identity = (kind, type(obj).__name__, obj.pk)
+        return document
 
     kinds = SearchDocument.Kind
     for chapter in Chapter.objects.all():
@@ -59,7 +72,7 @@ def _documents_in_current_language(language: str) -> Iterator[SearchDocument]:
                   ages=_ages(case))
     for term in GlossaryTerm.objects.all():
         yield doc(kinds.TERM, term, title=term.title, url=term.get_absolute_url(),
-                  extra=" ".join(term.alias_list), body=html_to_text(term.body_html),
+                  extra="\n".join(term.alias_list), body=html_to_text(term.body_html),
                   term=term.slug)
     for org in HelpOrganisation.objects.all():
         yield doc(kinds.ORGANISATION, org, title=org.title, url=org.get_absolute_url(),
@@ -85,9 +98,21 @@ def _documents_in_current_language(language: str) -> Iterator[SearchDocument]:
 
 
 def build_documents() -> list[SearchDocument]:
-    """Every searchable document in every language (unsaved)."""
+    """Every searchable document in every language it exists in (unsaved).
+
+    Text not yet translated has only a Dutch document, which English search shows
+    too (`visible_in` lists both), as the English pages show the Dutch text.
+    """
     documents: list[SearchDocument] = []
     for language, _name in settings.LANGUAGES:
         with translation.override(language):
-            documents.extend(_documents_in_current_language(language))
+            documents.extend(d for d in _documents_in_current_language(language) if d)
+    translated = {d.identity for d in documents
+                  if d.language != settings.MODELTRANSLATION_DEFAULT_LANGUAGE}
+    fallback = [code for code, _name in settings.LANGUAGES
+                if code != settings.MODELTRANSLATION_DEFAULT_LANGUAGE]
+    for document in documents:
+        if document.language == settings.MODELTRANSLATION_DEFAULT_LANGUAGE \
+                and document.identity not in translated:
+            document.visible_in = " ".join([document.language, *fallback])
     return documents

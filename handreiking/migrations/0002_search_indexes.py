@@ -1,0 +1,43 @@
+"""Full-text indexes per database: FTS5 tables on SQLite, GIN indexes and pg_trgm on PostgreSQL."""
+
+from django.db import migrations
+
+SQLITE_FORWARD = [
+    # Contentless: the analysed terms are indexed, the display text stays in the table.
+    "CREATE VIRTUAL TABLE handreiking_search_fts USING fts5("
+    "title, extra, body, meta, content='', tokenize='unicode61 remove_diacritics 2')",
+    "CREATE VIRTUAL TABLE handreiking_searchterm_trigram USING fts5("
+    "word, content='handreiking_searchterm', content_rowid='id', tokenize='trigram')",
+]
+SQLITE_BACKWARD = [
+    "DROP TABLE IF EXISTS handreiking_search_fts",
+    "DROP TABLE IF EXISTS handreiking_searchterm_trigram",
+]
+POSTGRES_FORWARD = [
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    "CREATE INDEX searchdoc_vector_gin ON handreiking_searchdocument USING GIN (search_vector)",
+    "CREATE INDEX searchterm_word_trgm ON handreiking_searchterm USING GIN (word gin_trgm_ops)",
+]
+POSTGRES_BACKWARD = [
+    "DROP INDEX IF EXISTS searchdoc_vector_gin",
+    "DROP INDEX IF EXISTS searchterm_word_trgm",
+]
+
+
+def _run(statements_by_vendor):
+    def run(apps, schema_editor):
+        for statement in statements_by_vendor.get(schema_editor.connection.vendor, []):
+            schema_editor.execute(statement)
+
+    return run
+
+
+class Migration(migrations.Migration):
+    dependencies = [("handreiking", "0001_initial")]
+
+    operations = [
+        migrations.RunPython(
+            _run({"sqlite": SQLITE_FORWARD, "postgresql": POSTGRES_FORWARD}),
+            _run({"sqlite": SQLITE_BACKWARD, "postgresql": POSTGRES_BACKWARD}),
+        )
+    ]

@@ -1,0 +1,143 @@
+"""Language analysis shared by both backends: folding, stop words, Snowball stems, Dutch extras.
+
+Both SQLite and PostgreSQL index the terms made here, so a query finds the same
+documents on either database. Beyond plain Snowball stemming (which PostgreSQL's
+`dutch` configuration also uses) Dutch needs two extras that teachers' queries
+depend on: past participles ("gepest" -> "pest", as in "pesten") and compounds
+("pestgedrag" -> "pest" + "gedrag", "naaktfoto's" -> "naakt" + "foto").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+
+import snowballstemmer
+
+STEMMER_NAMES = {"nl": "dutch", "en": "english"}
+WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
+POSSESSIVE_RE = re.compile(r"['’`´]s\b")
+MIN_COMPOUND_PART = 3
+MIN_COMPOUND_WORD = 7
+
+# The Snowball project's stop word lists (https://snowballstem.org/algorithms/).
+STOP_WORDS = {
+    "nl": frozenset(
+        """de en van ik te dat die in een hij het niet zijn is was op aan met als voor had er
+        maar om hem dan zou of wat mijn men dit zo door over ze zich bij ook tot je mij uit der
+        daar haar naar heb hoe heeft hebben deze u want nog zal me zij nu ge geen omdat iets
+        worden toch al waren veel meer doen toen moet ben zonder kan hun dus alles onder ja eens
+        hier wie werd altijd doch wordt wezen kunnen ons zelf tegen na reeds wil kon niets uw
+        iemand geweest andere""".split()
+    ),
+    "en": frozenset(
+        """i me my myself we our ours ourselves you your yours yourself yourselves he him his
+        himself she her hers herself it its itself they them their theirs themselves what which
+        who whom this that these those am is are was were be been being have has had having do
+        does did doing a an the and but if or because as until while of at by for with about
+        against between into through during before after above below to from up down in out on
+        off over under again further then once here there when where why how all any both each
+        few more most other some such no nor not only own same so than too very s t can will
+        just don should now""".split()
+    ),
+}
+
+
+def fold(text: str) -> str:
+    """Lowercase without diacritics: "Creëren" -> "creeren"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return stripped.casefold()
+
+
+def words(text: str) -> list[str]:
+    """Folded words of a text; a possessive/plural "'s" is dropped ("foto's" -> "foto")."""
+    return WORD_RE.findall(POSSESSIVE_RE.sub("", fold(text)))
+
+
+@lru_cache(maxsize=4)
+def _stemmer(language: str):
+    return snowballstemmer.stemmer(STEMMER_NAMES.get(language, "dutch"))
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str, language: str) -> str:
+    return _stemmer(language).stemWord(word)
+
+
+def is_stop_word(word: str, language: str) -> bool:
+    return word in STOP_WORDS.get(language, frozenset())
+
+
+def participle_root(word: str, language: str) -> str | None:
+    """Dutch past participle without its "ge-": "gepest" -> "pest", "gedeeld" -> "deeld"."""
+    if language == "nl" and word.startswith("ge") and len(word) >= 6:
+        return word[2:]
+    return None
+
+
+def split_compound(word: str, known: set[str]) -> tuple[str, str] | None:
+    """Split a Dutch compound into two known words, allowing a linking "s" or "e(n)".
+
+    `known` holds the folded words seen in the whole guide, so a split is only made
+    where both halves are words the guide itself uses.
+    """
+    if len(word) < MIN_COMPOUND_WORD:
+        return None
+    for cut in range(len(word) - MIN_COMPOUND_PART, MIN_COMPOUND_PART - 1, -1):
+        left, right = word[:cut], word[cut:]
+        if right not in known or len(right) < MIN_COMPOUND_PART:
+            continue
+        for candidate in (left, left[:-1] if left.endswith("s") else None,
+                          left[:-2] if left.endswith("en") else None):
+            if candidate and len(candidate) >= MIN_COMPOUND_PART and candidate in known:
+                return candidate, right
+    return None
+
+
+def index_terms(text: str, language: str, known: set[str] | None = None) -> list[str]:
+    """The terms a document's text is indexed under (stems plus Dutch extras)."""
+    terms: list[str] = []
+    for word in words(text):
+        if is_stop_word(word, language):
+            continue
+        terms.append(stem(word, language))
+        root = participle_root(word, language)
+        if root:
+            terms.append(stem(root, language))
+        if known is not None and language == "nl":
+            parts = split_compound(word, known)
+            if parts:
+                terms.extend(stem(part, language) for part in parts)
+    return terms
+
+
+def query_groups(query: str, language: str, known: set[str]) -> list[list[tuple[str, ...]]]:
+    """Each query word becomes a group of alternatives; an alternative is a tuple of terms.
+
+    All groups must match (AND); within a group any alternative will do (OR); all
+    terms of one alternative must match (AND). "gepest naaktfoto" ->
+    [[("gepest",), ("pest",)], [("naaktfoto",), ("naakt", "foto")]]
+    """
+    groups: list[list[tuple[str, ...]]] = []
+    all_words = words(query)
+    meaningful = [w for w in all_words if not is_stop_word(w, language)] or all_words
+    for word in meaningful:
+        alternatives: list[tuple[str, ...]] = [(stem(word, language),)]
+        root = participle_root(word, language)
+        if root:
+            alternatives.append((stem(root, language),))
+        if language == "nl":
+            parts = split_compound(word, known)
+            if parts:
+                alternatives.append(tuple(stem(p, language) for p in parts))
+        unique = list(dict.fromkeys(alternatives))
+        if unique not in groups:
+            groups.append(unique)
+    return groups
+
+
+def query_stems(groups: Iterable[list[tuple[str, ...]]]) -> set[str]:
+    return {term for group in groups for alternative in group for term in alternative}

@@ -1,0 +1,52 @@
+"""What every search backend returns, and the small interface they share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Protocol
+
+from django.utils.safestring import SafeString
+
+from .snippets import make_snippet
+
+
+@dataclass
+class SearchHit:
+    title: str
+    url: str
+    kind: str
+    kind_label: str
+    context: str
+    snippet_source: str
+    stems: frozenset[str]
+    language: str
+    score: float = 0.0
+
+    @cached_property
+    def snippet_html(self) -> SafeString:
+        """Made only for the hits on the page shown, not for every match."""
+        return make_snippet(self.snippet_source, set(self.stems), self.language)
+
+
+@dataclass
+class SearchResults:
+    query: str
+    hits: list[SearchHit] = field(default_factory=list)
+    definition: SearchHit | None = None  # a glossary term matching the query exactly
+    corrected_query: str = ""  # set when a typo was corrected to find these hits
+    suggestion: str = ""  # "Did you mean …?" when nothing matched at all
+
+
+class Backend(Protocol):
+    """One database's full-text engine over the SearchDocument rows."""
+
+    def rebuild(self) -> None:
+        """Index every SearchDocument (and the vocabulary) from scratch."""
+
+    def match(self, groups, *, language: str, age_group: str | None, kind: str | None,
+              limit: int) -> list[tuple[int, float]]:
+        """(document id, score) pairs, best first, for analysed query groups."""
+
+    def similar_words(self, word: str, *, language: str, limit: int) -> list[str]:
+        """Vocabulary words that look like `word`, most similar first (typo tolerance)."""
