@@ -141,3 +141,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# Serve files straight from static/ when collectstatic has not run (development, tests).
+WHITENOISE_USE_FINDERS = True

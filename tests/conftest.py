@@ -51,3 +51,18 @@ def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def scale_content(root: Path, factor: int) -> Path:
+    """Add (factor - 1) copies of every case, term, organisation, section, list and plan."""
+    patterns = ["cases/*.md", "glossary/*.md", "organisations/*.md", "questions/*.md",
+                "step-plans/*.md", "chapters/*/[!_]*.md"]
+    originals = [path for pattern in patterns for path in sorted(root.glob(pattern))]
+    for copy in range(2, factor + 1):
+        for path in originals:
+            target = path.with_name(f"{path.stem}-kopie{copy}.md")
+            text = path.read_text(encoding="utf-8")
+            if path.parent.name == "step-plans" and "kind: child-tips" in text:
+                continue  # there is one page of tips for children
+            target.write_text(text, encoding="utf-8")
+    return root
