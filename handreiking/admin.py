@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import (
     TabbedTranslationAdmin,
@@ -64,6 +65,8 @@ class ContentAdmin(TabbedTranslationAdmin):
     readonly_fields = ["source_path", "updated_at"]
     prepopulated_fields = {"slug": ("title_nl",)}
     list_display = ["title", "slug", "order", "updated_at"]
+    # A website typed without scheme is https (Django 6's default, chosen now).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
