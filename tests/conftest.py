@@ -27,12 +27,26 @@ def content_dir(tmp_path) -> Path:
     return target
 
 
-@pytest.fixture
-def loaded(db):
-    """The shipped content, loaded into the test database."""
+@pytest.fixture(scope="module")
+def loaded_module(django_db_setup, django_db_blocker):
+    """Load the shipped content once per test module (it takes about a second).
+
+    Each test still runs in its own transaction, rolled back afterwards, so tests
+    may change the content freely; the module's end empties the database again.
+    """
     from handreiking.loader import load_content
 
-    return load_content(root=REAL_CONTENT)
+    with django_db_blocker.unblock():
+        report = load_content(root=REAL_CONTENT)
+    yield report
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
+
+
+@pytest.fixture
+def loaded(loaded_module, db):
+    """The shipped content, loaded into the test database."""
+    return loaded_module
 
 
 def dump_database() -> str:

@@ -1,0 +1,44 @@
+"""The index follows content: loads, admin edits and deletions."""
+
+import pytest
+
+from handreiking.loader import load_content
+from handreiking.models import Case, SearchDocument, SearchTerm
+from handreiking.search import rebuild_index, search
+
+pytestmark = pytest.mark.django_db
+
+
+def test_loading_indexes_every_kind(loaded):
+    kinds = set(SearchDocument.objects.values_list("kind", flat=True))
+    assert kinds == {"chapter", "section", "case", "term", "organisation", "stepplan", "step",
+                     "questions"}
+    assert SearchTerm.objects.filter(word="grooming").exists()
+
+
+def test_rebuild_is_repeatable(loaded):
+    first = SearchDocument.objects.count()
+    assert rebuild_index() == first
+    assert SearchDocument.objects.count() == first
+
+
+def test_changed_file_is_found_by_its_new_words(content_dir):
+    load_content(root=content_dir)
+    path = content_dir / "glossary/doxing.md"
+    path.write_text(path.read_text().replace("Het openbaar maken", "Het kwaadwillig onthullen"))
+    load_content(root=content_dir)
+    assert [h.title for h in search("kwaadwillig", language="nl").hits] == ["Doxing"]
+
+
+def test_removed_file_is_gone_from_search(content_dir):
+    load_content(root=content_dir)
+    assert any(h.title.startswith("Ezra") for h in search("Zayn", language="nl").hits)
+    (content_dir / "cases/05-ezra.md").unlink()
+    load_content(root=content_dir)
+    assert not any(h.title.startswith("Ezra") for h in search("Zayn", language="nl").hits)
+
+
+def test_model_deletion_through_rebuild(loaded):
+    Case.objects.filter(slug="tess").delete()
+    rebuild_index()
+    assert not any(h.title.startswith("Tess") for h in search("videochat", language="nl").hits)

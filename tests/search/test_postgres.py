@@ -1,0 +1,27 @@
+"""The PostgreSQL backend: tsquery quoting, weighted vectors, GIN and trigram indexes."""
+
+import pytest
+from django.db import connection
+
+from handreiking.models import SearchDocument
+from handreiking.search.postgres import tsquery
+
+
+def test_tsquery_quotes_every_lexeme():
+    assert tsquery([[("pest",), ("pes",)], [("naak", "foto")]]) == \
+        "(('pest') | ('pes')) & (('naak' & 'foto'))"
+    assert tsquery([[("a'b",)]]) == "(('a''b'))"
+
+
+@pytest.mark.django_db
+def test_vectors_and_indexes(loaded):
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL-only: this run uses " + connection.vendor)
+    assert not SearchDocument.objects.filter(search_vector__isnull=True).exists()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname IN "
+                       "('searchdoc_vector_gin', 'searchterm_word_trgm')")
+        assert {row[0] for row in cursor.fetchall()} == {"searchdoc_vector_gin",
+                                                         "searchterm_word_trgm"}
+        cursor.execute("SELECT extname FROM pg_extension WHERE extname = 'pg_trgm'")
+        assert cursor.fetchone()

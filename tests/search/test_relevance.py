@@ -1,0 +1,112 @@
+"""Search as staff use it: stems, typos, diacritics, aliases, several words — on either database."""
+
+import pytest
+
+from handreiking.search import search
+
+pytestmark = pytest.mark.django_db
+
+
+def top(query, n=3, **kwargs):
+    return [(hit.kind, hit.title) for hit in search(query, language="nl", **kwargs).hits[:n]]
+
+
+def titles(query, n=3, **kwargs):
+    return [title for _kind, title in top(query, n, **kwargs)]
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("wat is sextortion?", ("term", "Sextortion")),
+    ("wat is doxing", ("term", "Doxing")),
+    ("grooming", ("term", "Grooming")),
+    ("groomng", ("term", "Grooming")),            # typo
+    ("sextorsion", ("term", "Sextortion")),        # typo
+    ("cyberpesten", ("term", "Cyberbullying")),    # alias
+    ("deepfake", ("term", "Deepfakes")),           # singular alias
+    ("digitale kinderlokkerij", ("term", "Grooming")),
+    ("Kindertelefoon", ("organisation", "De Kindertelefoon")),
+    ("zelfmoordpreventie", ("organisation", "113")),
+    ("wraakporno", ("term", "Wraakporno")),
+])
+def test_expected_item_ranks_in_top_three(loaded, query, expected):
+    assert expected in top(query), top(query)
+
+
+def test_inflections_find_each_other(loaded):
+    gepest = set(titles("gepest", 20))
+    pesten = set(titles("pesten", 20))
+    assert "Jasmijn (12 jaar)" in gepest
+    assert "Jasmijn (12 jaar)" in pesten
+    assert "Online risico’s" in set(titles("pestgedrag", 5))
+    assert gepest & pesten
+
+
+def test_plural_and_possessive_forms(loaded):
+    assert set(titles("naaktfoto", 10)) & set(titles("naaktfoto's", 10))
+
+
+def test_several_words_narrow_down(loaded):
+    hits = titles("naaktfoto doorgestuurd", 3)
+    assert any("grensoverschrijdend gedrag" in t for t in hits), hits
+
+
+def test_diacritics_are_folded(loaded):
+    assert titles("creëren", 5) == titles("creeren", 5)
+    assert titles("creeren", 5)
+
+
+def test_case_and_step_plan_queries(loaded):
+    assert ("case", "Xavi (6 jaar)") in top("oorlogsbeelden reclame game") or \
+        ("case", "Xavi (6 jaar)") in top("reclame game")
+    assert ("case", "Janna (11 jaar)") in top("deepfake naaktfoto")
+    assert any(kind in {"step", "stepplan"} for kind, _ in top("aangifte doen politie", 5))
+    assert ("step", "Evalueer") in top("beleid evalueren")
+
+
+def test_exact_term_is_shown_as_definition(loaded):
+    results = search("wat is sextortion?", language="nl")
+    assert results.definition is not None
+    assert results.definition.title == "Sextortion"
+    assert search("sextortion chantage", language="nl").definition is None
+
+
+def test_typo_is_corrected_and_said(loaded):
+    results = search("groomng", language="nl")
+    assert results.corrected_query == "grooming"
+    assert results.hits
+
+
+def test_hopeless_query_has_no_hits(loaded):
+    results = search("qwxzv jjkkll", language="nl")
+    assert results.hits == []
+
+
+def test_empty_and_stopword_queries(loaded):
+    assert search("", language="nl").hits == []
+    assert search("   ", language="nl").hits == []
+    assert search("?!", language="nl").hits == []
+    assert search("de het een", language="nl").hits is not None
+
+
+def test_age_filter(loaded):
+    everything = {t for _k, t in top("naaktbeelden", 50)}
+    kleuters = {t for _k, t in top("naaktbeelden", 50, age_group="kleuters")}
+    assert kleuters < everything
+    assert "Naaktbeelden in de bovenbouw" not in kleuters
+
+
+def test_kind_filter(loaded):
+    kinds = {k for k, _t in top("pesten", 50, kind="case")}
+    assert kinds == {"case"}
+
+
+def test_snippet_highlights_and_escapes(loaded):
+    hit = search("gepest", language="nl").hits[0]
+    assert "<mark>" in hit.snippet_html
+    assert "<script" not in hit.snippet_html
+
+
+def test_english_search_shows_untranslated_dutch_text_with_english_urls(loaded):
+    results = search("grooming", language="en")
+    assert results.hits
+    assert results.hits[0].url.startswith("/en/")

@@ -1,0 +1,47 @@
+"""Any input is safe: syntax characters, huge strings, NUL bytes, emoji, right-to-left text."""
+
+from http import HTTPStatus
+
+import pytest
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from handreiking.search import search
+
+pytestmark = pytest.mark.django_db
+
+NASTY = [
+    '"', "'", '"unclosed', "NEAR(", "NEAR(a b, 3)", "AND OR NOT", "a AND", "OR", "*", "pest*",
+    "title:grooming", "{title}:x", "^grooming", "(grooming", "grooming)", "a - b", "-grooming",
+    "'; DROP TABLE handreiking_case; --", "1' OR '1'='1", "\x00", "groo\x00ming",
+    "🙂🔥", "حماية الأطفال", "שלום", "\u202egnimoorg", "a" * 10_000, "<script>alert(1)</script>",
+    "%", "_", "\\", "\\\\", "&amp;", "ß", "İ", "ǅ", "x" * 100 + " " + "y" * 100,
+    "!!!", "::", "''", "\t\n\r", "0", "113", "e-mail", "naaktfoto's", "’s",
+]
+
+
+@pytest.mark.parametrize("query", NASTY)
+def test_nasty_queries_never_fail(client, loaded, query):
+    response = client.get(reverse("handreiking:search"), {"q": query})
+    assert response.status_code == HTTPStatus.OK
+    html = response.content.decode()
+    assert "<script>alert(1)</script>" not in html
+    search(query, language="nl")
+    search(query, language="en", age_group="bovenbouw", kind="case")
+
+
+def test_long_query_is_truncated_politely(client, loaded):
+    response = client.get(reverse("handreiking:search"), {"q": "grooming " * 2000})
+    assert response.status_code == HTTPStatus.OK
+    assert len(response.context["query"]) <= 200
+
+
+@settings(max_examples=1500, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(query=st.text(max_size=300), age=st.text(max_size=20), kind=st.text(max_size=12))
+def test_random_input_always_gets_a_page(client, loaded, query, age, kind):
+    params = {"q": query.replace("\x00", ""), "age": age.replace("\x00", ""),
+              "kind": kind.replace("\x00", "")}
+    response = client.get(reverse("handreiking:search"), params)
+    assert response.status_code == HTTPStatus.OK

@@ -1,0 +1,30 @@
+"""The SQLite backend's FTS5 expressions: user words are always quoted literals."""
+
+import pytest
+from django.db import connection
+
+from handreiking.search.sqlite import match_expression, meta_terms
+
+
+def test_terms_are_quoted_and_filters_target_the_meta_column():
+    expression = match_expression([[("near(",), ('a"b', "c")]], language="nl",
+                                  age_group="bovenbouw", kind="case")
+    assert '"near("' in expression
+    assert '("a""b" AND "c")' in expression
+    assert 'meta : "langnl"' in expression
+    assert 'meta : "kindcase"' in expression
+    assert 'meta : ("ageall" OR "agebovenbouw")' in expression
+
+
+def test_meta_terms():
+    assert meta_terms("nl en", "section", "") == "langnl langen kindsection ageall"
+    assert meta_terms("nl", "case", " bovenbouw ") == "langnl kindcase agebovenbouw"
+
+
+@pytest.mark.django_db
+def test_fts_table_exists_only_on_sqlite():
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite-only: this run uses " + connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE name = 'handreiking_search_fts'")
+        assert cursor.fetchone()
