@@ -222,3 +222,28 @@ def test_query_count_does_not_grow_with_content(client, content_dir):
     large = _count_every_page(client)
     assert large == small
     assert max(small.values()) <= 15, small
+
+
+def test_crawl_from_home_reaches_every_page_type_and_all_are_ok(client, loaded):
+    """Follow every internal link from the Dutch home page; nothing may be broken."""
+    seen, queue, statuses = set(), ["/nl/"], {}
+    href = re.compile(r'href="(/(?:nl|en)/[^"#]*)')
+    while queue and len(seen) < 600:
+        path = queue.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        response = client.get(path)
+        statuses[path] = response.status_code
+        if response.status_code == HTTPStatus.OK and "text/html" in response["Content-Type"]:
+            for link in href.findall(response.content.decode()):
+                link = link.replace("&amp;", "&")
+                if link not in seen and "?" not in link:
+                    queue.append(link)
+    broken = {path: status for path, status in statuses.items() if status != HTTPStatus.OK}
+    assert broken == {}
+    for name, kwargs in PAGES:
+        if name == "search":
+            continue
+        assert url(name, kwargs) in seen, f"{name} is not reachable by links from home"
+    assert any(p.startswith("/en/") for p in seen), "the English pages are linked"

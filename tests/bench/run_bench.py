@@ -583,9 +583,9 @@ def main(argv=None) -> int:
         load_s = time.perf_counter() - t0
         base = [Item(**row) for row in SearchDocument.objects.order_by("id").values(*FIELDS)]
         pool = word_pool(base)
-        kinds = Counter(item.kind for item in base)
+        kinds = ", ".join(f"{n} {k}" for k, n in sorted(Counter(i.kind for i in base).items()))
         print(f"real guide: load_content() {load_s:.2f} s (Markdown + rebuild_index); "
-              f"{len(base)} search documents ({', '.join(f'{n} {k}' for k, n in sorted(kinds.items()))}); "
+              f"{len(base)} search documents ({kinds}); "
               f"{SearchTerm.objects.count()} vocabulary words; {len(pool)} swappable words\n")
 
         rows = []
@@ -645,7 +645,8 @@ def main(argv=None) -> int:
             print("note: other processes were busy on this machine; latencies may be inflated")
 
         if not args.no_json:
-            path = args.json or ROOT / "bench-results" / f"search-{datetime.now():%Y%m%d-%H%M%S}.json"
+            stamp = f"{datetime.now():%Y%m%d-%H%M%S}"
+            path = args.json or ROOT / "bench-results" / f"search-{stamp}.json"
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(json.dumps({
                 "when": datetime.now().isoformat(timespec="seconds"),
