@@ -438,6 +438,9 @@ class SearchTerm(models.Model):
     language = models.CharField(max_length=8)
     word = models.CharField(max_length=100)
     frequency = models.PositiveIntegerField(default=1)
+    synonyms = models.TextField(
+        blank=True, help_text="Other names of the same glossary term, one per line."
+    )
 
     class Meta:
         ordering = ["language", "word"]

@@ -41,11 +41,28 @@ def _vocabulary(documents) -> dict[str, Counter]:
     return counts
 
 
+def _synonyms(documents) -> dict[tuple[str, str], set[str]]:
+    """(language, word) -> the other names of its glossary term (title and aliases)."""
+    synonyms: dict[tuple[str, str], set[str]] = {}
+    for document in documents:
+        if document.kind != SearchDocument.Kind.TERM:
+            continue
+        names = [document.title, *document.extra.splitlines()]
+        for name in names:
+            name_words = analysis.words(name)
+            if len(name_words) != 1:
+                continue  # a query is matched word by word; multi-word names are targets only
+            others = {other for other in names if other != name}
+            synonyms.setdefault((document.language, name_words[0]), set()).update(others)
+    return synonyms
+
+
 def rebuild_index() -> int:
     """Recreate every search document and the vocabulary from the content rows."""
     documents = build_documents()
     vocabulary = _vocabulary(documents)
     known = {language: set(counter) for language, counter in vocabulary.items()}
+    synonyms = _synonyms(documents)
     for document in documents:
         words = known.get(document.language, set())
         document.title_terms = " ".join(analysis.index_terms(document.title, document.language,
@@ -59,7 +76,8 @@ def rebuild_index() -> int:
         SearchTerm.objects.all().delete()
         SearchDocument.objects.bulk_create(documents, batch_size=500)
         SearchTerm.objects.bulk_create(
-            [SearchTerm(language=language, word=word[:100], frequency=count)
+            [SearchTerm(language=language, word=word[:100], frequency=count,
+                        synonyms="\n".join(sorted(synonyms.get((language, word), ()))))
              for language, counter in vocabulary.items() for word, count in counter.items()
              if len(word) >= 3],
             batch_size=1000,
@@ -68,8 +86,11 @@ def rebuild_index() -> int:
     return len(documents)
 
 
-def _known_words(words: list[str], language: str) -> set[str]:
-    """Which of these words (and their possible compound halves) the guide uses."""
+def _known_words(words: list[str], language: str) -> dict[str, list[str]]:
+    """Which of these words (and their possible compound halves) the guide uses.
+
+    Maps each known word to its synonyms (other names of the same glossary term).
+    """
     candidates = set(words)
     for word in words:
         for cut in range(analysis.MIN_COMPOUND_PART, len(word) - analysis.MIN_COMPOUND_PART + 1):
@@ -77,11 +98,9 @@ def _known_words(words: list[str], language: str) -> set[str]:
             candidates.update({left, word[cut:], left[:-1], left[:-2]})
     candidates = {c for c in candidates if len(c) >= analysis.MIN_COMPOUND_PART}
     if not candidates:
-        return set()
-    return set(
-        SearchTerm.objects.filter(language=language, word__in=candidates)
-        .values_list("word", flat=True)
-    )
+        return {}
+    rows = SearchTerm.objects.filter(language=language, word__in=candidates)
+    return {word: synonyms.splitlines() for word, synonyms in rows.values_list("word", "synonyms")}
 
 
 def _languages_for(language: str) -> list[str]:

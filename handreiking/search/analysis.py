@@ -114,13 +114,18 @@ def index_terms(text: str, language: str, known: set[str] | None = None) -> list
     return terms
 
 
-def query_groups(query: str, language: str, known: set[str]) -> list[list[tuple[str, ...]]]:
+def query_groups(query: str, language: str, known: set[str] | dict[str, list[str]]
+                 ) -> list[list[tuple[str, ...]]]:
     """Each query word becomes a group of alternatives; an alternative is a tuple of terms.
 
     All groups must match (AND); within a group any alternative will do (OR); all
     terms of one alternative must match (AND). "gepest naaktfoto" ->
     [[("gepest",), ("pest",)], [("naaktfoto",), ("naakt", "foto")]]
+    When `known` maps words to synonyms (glossary aliases), each synonym is one
+    more alternative: "cyberpesten" also finds "cyberbullying".
     """
+    synonyms = known if isinstance(known, dict) else {}
+    known = set(known)
     groups: list[list[tuple[str, ...]]] = []
     all_words = words(query)
     meaningful = [w for w in all_words if not is_stop_word(w, language)] or all_words
@@ -133,6 +138,10 @@ def query_groups(query: str, language: str, known: set[str]) -> list[list[tuple[
             parts = split_compound(word, known)
             if parts:
                 alternatives.append(tuple(stem(p, language) for p in parts))
+        for synonym in synonyms.get(word, []):
+            terms = tuple(index_terms(synonym, language))
+            if terms:
+                alternatives.append(terms)
         unique = list(dict.fromkeys(alternatives))
         if unique not in groups:
             groups.append(unique)

@@ -78,3 +78,13 @@ def test_missing_folder_is_a_clear_error(tmp_path):
     with pytest.raises(CommandError):
         call_command("loadcontent", str(tmp_path / "nope"), stdout=io.StringIO(), stderr=err)
     assert "is not a folder" in err.getvalue()
+
+
+def test_rebuild_search_index_command(loaded):
+    from handreiking.models import SearchDocument
+
+    SearchDocument.objects.all().delete()
+    out = io.StringIO()
+    call_command("rebuild_search_index", stdout=out)
+    assert "Indexed" in out.getvalue()
+    assert SearchDocument.objects.filter(kind="term").count() == 19

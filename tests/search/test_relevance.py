@@ -110,3 +110,10 @@ def test_english_search_shows_untranslated_dutch_text_with_english_urls(loaded):
     results = search("grooming", language="en")
     assert results.hits
     assert results.hits[0].url.startswith("/en/")
+
+
+def test_glossary_aliases_work_as_synonyms(loaded):
+    # The guide's text says "cyberpesten"; the glossary term is "Cyberbullying".
+    found = titles("cyberbullying", 10)
+    assert "Gendergelijkheid" in found, found
+    assert titles("digitale kinderlokkerij", 1) == ["Grooming"]

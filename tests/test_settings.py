@@ -1,0 +1,47 @@
+"""Settings from the environment: production refuses to start without a secret key."""
+
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+
+CHECK = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
+
+
+def run_with(env_overrides):
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("DJANGO_") and k != "DATABASE_URL"}
+    env.update({"DJANGO_SETTINGS_MODULE": "handreiking.settings", **env_overrides})
+    return subprocess.run([sys.executable, "-c", CHECK], cwd=settings.BASE_DIR, env=env,
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_production_without_secret_key_refuses_to_start():
+    result = run_with({"DJANGO_DEBUG": "0"})
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_production_with_secret_key_starts():
+    result = run_with({"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "x" * 50,
+                       "DJANGO_ALLOWED_HOSTS": "gids.example.nl"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
+
+
+def test_development_defaults():
+    result = run_with({})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "True"
+
+
+def test_database_url_selects_postgresql():
+    code = ("import django; django.setup(); from django.conf import settings; "
+            "print(settings.DATABASES['default']['ENGINE'])")
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update({"DJANGO_SETTINGS_MODULE": "handreiking.settings",
+                "DATABASE_URL": "postgres://u:p@127.0.0.1:5432/x"})
+    result = subprocess.run([sys.executable, "-c", code], cwd=settings.BASE_DIR, env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip() == "django.db.backends.postgresql"
