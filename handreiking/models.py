@@ -72,6 +72,19 @@ class Theme(ContentItem):
         return reverse("handreiking:case-list") + f"?theme={self.slug}"
 
 
+class Tagged(models.Model):
+    """Age groups and themes: what the age filter and the theme filter look at.
+
+    An item without age groups is for every age.
+    """
+
+    age_groups = models.ManyToManyField(AgeGroup, blank=True, verbose_name=_("age groups"))
+    themes = models.ManyToManyField(Theme, blank=True, verbose_name=_("themes"))
+
+    class Meta:
+        abstract = True
+
+
 class GlossaryTerm(ContentItem):
     aliases = models.TextField(
         _("aliases"),
@@ -185,7 +198,7 @@ class Chapter(ContentItem):
         return reverse("handreiking:chapter-detail", kwargs={"slug": self.slug})
 
 
-class Section(ContentItem):
+class Section(Tagged, ContentItem):
     chapter = models.ForeignKey(
         Chapter, on_delete=models.CASCADE, related_name="sections", verbose_name=_("chapter")
     )
@@ -196,8 +209,6 @@ class Section(ContentItem):
     )
     body = models.TextField(_("text"), blank=True)
     body_html = models.TextField(editable=False, blank=True)
-    age_groups = models.ManyToManyField(AgeGroup, blank=True, verbose_name=_("age groups"))
-    themes = models.ManyToManyField(Theme, blank=True, verbose_name=_("themes"))
 
     MARKDOWN_FIELDS = {"body": "body_html"}
 
@@ -213,7 +224,7 @@ class Section(ContentItem):
         return self.chapter.get_absolute_url() + f"#{self.slug}"
 
 
-class Case(ContentItem):
+class Case(Tagged, ContentItem):
     name = models.CharField(_("child's name"), max_length=60)
     age = models.PositiveSmallIntegerField(_("age"))
     summary = models.CharField(_("summary"), max_length=400)
@@ -224,8 +235,6 @@ class Case(ContentItem):
     story_html = models.TextField(editable=False, blank=True)
     advice = models.TextField(_("advice for the teacher"))
     advice_html = models.TextField(editable=False, blank=True)
-    age_groups = models.ManyToManyField(AgeGroup, blank=True, verbose_name=_("age groups"))
-    themes = models.ManyToManyField(Theme, blank=True, verbose_name=_("themes"))
     terms = models.ManyToManyField(GlossaryTerm, blank=True, verbose_name=_("glossary terms"))
     organisations = models.ManyToManyField(
         HelpOrganisation, blank=True, verbose_name=_("help organisations")
@@ -245,7 +254,7 @@ class Case(ContentItem):
         return reverse("handreiking:case-detail", kwargs={"slug": self.slug})
 
 
-class QuestionList(ContentItem):
+class QuestionList(Tagged, ContentItem):
     class Kind(models.TextChoices):
         QUESTIONS = "questions", _("Discussion questions")
         SCENARIOS = "scenarios", _("Classroom situations")
@@ -264,8 +273,6 @@ class QuestionList(ContentItem):
     )
     body = models.TextField(_("introduction"), blank=True)
     body_html = models.TextField(editable=False, blank=True)
-    age_groups = models.ManyToManyField(AgeGroup, blank=True, verbose_name=_("age groups"))
-    themes = models.ManyToManyField(Theme, blank=True, verbose_name=_("themes"))
 
     MARKDOWN_FIELDS = {"body": "body_html"}
 
@@ -310,7 +317,7 @@ class Question(models.Model):
         return self.text
 
 
-class StepPlan(ContentItem):
+class StepPlan(Tagged, ContentItem):
     class Kind(models.TextChoices):
         VICTIM = "victim", _("Steps for a victim")
         INCIDENT = "incident", _("School incident plan")
@@ -336,8 +343,6 @@ class StepPlan(ContentItem):
     )
     body = models.TextField(_("introduction"), blank=True)
     body_html = models.TextField(editable=False, blank=True)
-    age_groups = models.ManyToManyField(AgeGroup, blank=True, verbose_name=_("age groups"))
-    themes = models.ManyToManyField(Theme, blank=True, verbose_name=_("themes"))
     organisations = models.ManyToManyField(
         HelpOrganisation, blank=True, verbose_name=_("organisations to contact")
     )

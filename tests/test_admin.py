@@ -53,40 +53,31 @@ def test_chapter_form_has_section_inline_and_plan_form_has_steps(admin_client, l
     assert "steps-TOTAL_FORMS" in plan.content.decode()
 
 
-def _form_data(response):
-    """The bound values of an admin change form, as a browser would submit them."""
-    form = response.context["adminform"].form
+def _bound_values(form, prefix: str = "") -> dict:
+    """A form's current values, as a browser would submit them."""
     data = {}
-    for name, field in form.fields.items():
+    for name in form.fields:
         value = form[name].value()
-        if value is None:
-            continue
+        key = f"{prefix}{name}"
         if isinstance(value, list | tuple):
-            data[name] = [str(v) for v in value]
+            data[key] = [str(v) for v in value]
         elif isinstance(value, bool):
             if value:
-                data[name] = "on"
+                data[key] = "on"
         else:
-            data[name] = field.widget.format_value(value) if hasattr(field.widget,
-                                                                     "format_value") else value
-    for formset in response.context["inline_admin_formsets"]:
-        management = formset.formset.management_form
-        for name in management.fields:
-            data[f"{management.prefix}-{name}"] = management[name].value()
-        for inline_form in formset.formset.forms:
-            for name in inline_form.fields:
-                value = inline_form[name].value()
-                if value is None:
-                    continue
-                key = f"{inline_form.prefix}-{name}"
-                if isinstance(value, list | tuple):
-                    data[key] = [str(v) for v in value]
-                elif isinstance(value, bool):
-                    if value:
-                        data[key] = "on"
-                else:
-                    data[key] = value
-    return {k: "" if v is None else v for k, v in data.items()}
+            data[key] = "" if value is None else value
+    return data
+
+
+def _form_data(response):
+    """The bound values of an admin change form and its inlines."""
+    data = _bound_values(response.context["adminform"].form)
+    for inline in response.context["inline_admin_formsets"]:
+        management = inline.formset.management_form
+        data.update(_bound_values(management, f"{management.prefix}-"))
+        for form in inline.formset.forms:
+            data.update(_bound_values(form, f"{form.prefix}-"))
+    return data
 
 
 def test_saving_in_admin_renders_html_and_updates_search(admin_client, loaded):
