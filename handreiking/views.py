@@ -229,6 +229,7 @@ def search(request):
             kind=form.cleaned_data["kind"] or None,
         )
         page = Paginator(results.hits, 20).get_page(request.GET.get("page"))
+        site_search.attach_snippets([*page.object_list, results.definition])
     context = {
         "form": form,
         "results": results,

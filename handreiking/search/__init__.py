@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import time
 from collections import Counter
 
 from django.conf import settings
@@ -18,7 +19,8 @@ MAX_HITS = 200
 TYPO_CANDIDATES = 60
 TYPO_MIN_RATIO = 0.75
 
-__all__ = ["SearchHit", "SearchResults", "rebuild_index", "search", "get_backend"]
+__all__ = ["SearchHit", "SearchResults", "attach_snippets", "get_backend", "index_documents",
+           "rebuild_index", "search"]
 
 
 def get_backend() -> Backend:
@@ -59,18 +61,37 @@ def _synonyms(documents) -> dict[tuple[str, str], set[str]]:
 
 def rebuild_index() -> int:
     """Recreate every search document and the vocabulary from the content rows."""
-    documents = build_documents()
+    return index_documents(build_documents())
+
+
+def index_documents(documents: list[SearchDocument], *,
+                    timings: dict[str, float] | None = None) -> int:
+    """Replace the whole index with these (unsaved) documents; returns how many.
+
+    `timings`, when given, receives seconds per phase (used by `make bench`).
+    """
+    clock = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        if timings is not None:
+            now = time.perf_counter()
+            timings[name] = timings.get(name, 0.0) + now - clock
+            clock = now
+
     vocabulary = _vocabulary(documents)
     known = {language: set(counter) for language, counter in vocabulary.items()}
     synonyms = _synonyms(documents)
+    lap("vocabulary")
+    caches: dict[str, dict] = {}
     for document in documents:
-        words = known.get(document.language, set())
-        document.title_terms = " ".join(analysis.index_terms(document.title, document.language,
-                                                             words))
-        document.extra_terms = " ".join(analysis.index_terms(document.extra, document.language,
-                                                             words))
-        document.body_terms = " ".join(analysis.index_terms(document.body, document.language,
-                                                            words))
+        language = document.language
+        words, cache = known.get(language, set()), caches.setdefault(language, {})
+        for source, target in (("title", "title_terms"), ("extra", "extra_terms"),
+                               ("body", "body_terms")):
+            terms = analysis.index_terms(getattr(document, source), language, words, cache)
+            setattr(document, target, " ".join(terms))
+    lap("terms")
     with transaction.atomic():
         SearchDocument.objects.all().delete()
         SearchTerm.objects.all().delete()
@@ -82,7 +103,9 @@ def rebuild_index() -> int:
              if len(word) >= 3],
             batch_size=1000,
         )
+        lap("insert")
         get_backend().rebuild()
+        lap("backend")
     return len(documents)
 
 
@@ -170,36 +193,47 @@ def search(query: str, *, language: str, age_group: str | None = None,
                 results.suggestion = corrected
     if not scored:
         return results
-    documents = SearchDocument.objects.in_bulk(list(scored))
-    target = results.corrected_query or query
-    wanted = " ".join(w for w in analysis.words(target)
-                      if not analysis.is_stop_word(w, language)) or " ".join(
-        analysis.words(target))
+    _build_hits(results, scored, stems, language)
+    return results
 
-    def exact(document) -> bool:
-        names = [document.title, *document.extra.splitlines()] if document.kind == "term" \
-            else [document.title]
+
+def _build_hits(results: SearchResults, scored: dict[int, float], stems: dict[str, set[str]],
+                language: str) -> None:
+    """Ranked hits from scored document ids: exact title/term matches first, then score."""
+    target = results.corrected_query or results.query
+    meaningful = [w for w in analysis.words(target) if not analysis.is_stop_word(w, language)]
+    wanted = " ".join(meaningful or analysis.words(target))
+    rows = SearchDocument.objects.filter(pk__in=list(scored)).values_list(
+        "pk", "kind", "language", "url", "title", "context", "extra")
+    labels = {value: str(label) for value, label in SearchDocument.Kind.choices}
+    stems_by_language = {code: frozenset(found) for code, found in stems.items()}
+
+    def is_exact(kind: str, title: str, extra: str) -> bool:
+        names = [title, *extra.splitlines()] if kind == SearchDocument.Kind.TERM else [title]
         return any(" ".join(analysis.words(name)) == wanted for name in names)
 
-    ordered = sorted(documents.values(), key=lambda d: (not exact(d), -scored[d.pk], d.pk))
-    kind_labels = dict(SearchDocument.Kind.choices)
-    for document in ordered:
-        url = document.url
-        if document.language != language:
-            url = translate_url(url, language)
-        hit = SearchHit(
-            title=document.title,
-            url=url,
-            kind=document.kind,
-            kind_label=str(kind_labels.get(document.kind, document.kind)),
-            context=document.context,
-            snippet_source=document.body or document.extra,
-            stems=frozenset(stems.get(document.language, set())),
-            language=document.language,
-            score=scored[document.pk],
-        )
-        if results.definition is None and document.kind == "term" and exact(document):
+    ranked = []
+    for pk, kind, doc_language, url, title, context, extra in rows:
+        exact = is_exact(kind, title, extra)
+        ranked.append(((not exact, -scored[pk], pk), exact, SearchHit(
+            pk=pk, title=title,
+            url=url if doc_language == language else translate_url(url, language),
+            kind=kind, kind_label=labels.get(kind, kind), context=context,
+            stems=stems_by_language.get(doc_language, frozenset()), language=doc_language,
+            score=scored[pk], snippet_source=extra)))
+    ranked.sort(key=lambda item: item[0])
+    for _key, exact, hit in ranked:
+        if results.definition is None and exact and hit.kind == SearchDocument.Kind.TERM:
             results.definition = hit
         results.hits.append(hit)
-    return results
+
+
+def attach_snippets(hits) -> None:
+    """Fetch the texts to quote for these hits (one query); call it for the page shown."""
+    hits = [hit for hit in hits if hit is not None]
+    bodies = dict(SearchDocument.objects.filter(pk__in=[hit.pk for hit in hits])
+                  .values_list("pk", "body"))
+    for hit in hits:
+        hit.snippet_source = bodies.get(hit.pk) or hit.snippet_source
+        hit.__dict__.pop("snippet_html", None)
 

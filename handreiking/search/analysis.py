@@ -97,20 +97,33 @@ def split_compound(word: str, known: set[str]) -> tuple[str, str] | None:
     return None
 
 
-def index_terms(text: str, language: str, known: set[str] | None = None) -> list[str]:
-    """The terms a document's text is indexed under (stems plus Dutch extras)."""
+def word_terms(word: str, language: str, known: set[str] | None = None) -> tuple[str, ...]:
+    """The terms one folded word is indexed under (its stem plus Dutch extras)."""
+    if is_stop_word(word, language):
+        return ()
+    terms = [stem(word, language)]
+    root = participle_root(word, language)
+    if root:
+        terms.append(stem(root, language))
+    if known is not None and language == "nl":
+        parts = split_compound(word, known)
+        if parts:
+            terms.extend(stem(part, language) for part in parts)
+    return tuple(terms)
+
+
+def index_terms(text: str, language: str, known: set[str] | None = None,
+                cache: dict[str, tuple[str, ...]] | None = None) -> list[str]:
+    """The terms a document's text is indexed under; `cache` reuses per-word results."""
     terms: list[str] = []
     for word in words(text):
-        if is_stop_word(word, language):
+        if cache is None:
+            terms.extend(word_terms(word, language, known))
             continue
-        terms.append(stem(word, language))
-        root = participle_root(word, language)
-        if root:
-            terms.append(stem(root, language))
-        if known is not None and language == "nl":
-            parts = split_compound(word, known)
-            if parts:
-                terms.extend(stem(part, language) for part in parts)
+        found = cache.get(word)
+        if found is None:
+            found = cache[word] = word_terms(word, language, known)
+        terms.extend(found)
     return terms
 
 

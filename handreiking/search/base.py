@@ -13,20 +13,21 @@ from .snippets import make_snippet
 
 @dataclass
 class SearchHit:
+    pk: int
     title: str
     url: str
     kind: str
     kind_label: str
     context: str
-    snippet_source: str
     stems: frozenset[str]
     language: str
     score: float = 0.0
+    # The text to quote; filled by search.attach_snippets() for the hits on the page shown.
+    snippet_source: str = ""
 
     @cached_property
     def snippet_html(self) -> SafeString:
-        """Made only for the hits on the page shown, not for every match."""
-        return make_snippet(self.snippet_source, set(self.stems), self.language)
+        return make_snippet(self.snippet_source, self.stems, self.language)
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import connection
 
 from .base import Backend
@@ -17,32 +18,50 @@ def _quote(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
+def _token(prefix: str, value: str) -> str:
+    return prefix + value.replace("-", "")
+
+
 def match_expression(groups, *, language: str, age_group: str | None, kind: str | None) -> str:
-    """FTS5 query: every group must match in the text columns, filters match the meta column."""
+    """FTS5 query: every group must match in the text columns; filters use the meta column.
+
+    The language and age filters exclude rare marker terms ("hideen", "notforkleuters")
+    instead of requiring a term every document carries: FTS5 then has no long list of
+    matches to intersect, which keeps common-word queries fast at scale.
+    """
     text = " AND ".join(
         "(" + " OR ".join(
             "(" + " AND ".join(_quote(t) for t in alternative) + ")" for alternative in group
         ) + ")"
         for group in groups
     )
-    filters = [f"meta : {_quote('lang' + language)}"]
+    expression = "({title extra body} : (" + text + "))"
     if kind:
-        filters.append(f"meta : {_quote('kind' + kind)}")
+        expression = f"({expression} AND meta : {_quote(_token('kind', kind))})"
+    expression = f"({expression} NOT meta : {_quote(_token('hide', language))})"
     if age_group:
-        filters.append(f"meta : ({_quote('ageall')} OR {_quote('age' + age_group)})")
-    return "{title extra body} : (" + text + ") AND " + " AND ".join(filters)
+        expression = f"({expression} NOT meta : {_quote(_token('notfor', age_group))})"
+    return expression
 
 
-def meta_terms(visible_in: str, kind: str, age_groups: str) -> str:
-    ages = age_groups.split() or ["all"]
-    return " ".join([*(f"lang{code}" for code in visible_in.split()), f"kind{kind}",
-                     *(f"age{slug.replace('-', '')}" for slug in ages)])
+def meta_terms(visible_in: str, kind: str, age_groups: str, *, languages: list[str],
+               all_age_groups: list[str]) -> str:
+    """Marker terms: the kind, languages it is hidden in, age groups it is not for."""
+    visible = visible_in.split()
+    ages = age_groups.split()
+    terms = [_token("kind", kind)]
+    terms += [_token("hide", code) for code in languages if code not in visible]
+    if ages:
+        terms += [_token("notfor", slug) for slug in all_age_groups if slug not in ages]
+    return " ".join(terms)
 
 
 class SQLiteBackend(Backend):
     def rebuild(self) -> None:
-        from ..models import SearchDocument
+        from ..models import AgeGroup, SearchDocument
 
+        languages = [code for code, _name in settings.LANGUAGES]
+        age_slugs = list(AgeGroup.objects.values_list("slug", flat=True))
         rows = SearchDocument.objects.values_list(
             "id", "title_terms", "extra_terms", "body_terms", "visible_in", "kind", "age_groups"
         )
@@ -50,14 +69,13 @@ class SQLiteBackend(Backend):
             cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES('delete-all')")
             cursor.executemany(
                 f"INSERT INTO {FTS_TABLE}(rowid, title, extra, body, meta) VALUES (%s, %s, %s, %s, %s)",
-                [(pk, title, extra, body, meta_terms(visible, kind, ages))
+                [(pk, title, extra, body, meta_terms(visible, kind, ages, languages=languages,
+                                                     all_age_groups=age_slugs))
                  for pk, title, extra, body, visible, kind, ages in rows],
             )
             cursor.execute(f"INSERT INTO {TRIGRAM_TABLE}({TRIGRAM_TABLE}) VALUES('rebuild')")
 
     def match(self, groups, *, language, age_group, kind, limit):
-        if age_group:
-            age_group = age_group.replace("-", "")
         expression = match_expression(groups, language=language, age_group=age_group, kind=kind)
         with connection.cursor() as cursor:
             cursor.execute(

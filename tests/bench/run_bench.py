@@ -235,48 +235,18 @@ def clear_index(vendor: str) -> None:
             cursor.execute("VACUUM ANALYZE handreiking_searchdocument")
 
 
-def build_index(items: list[Item], chunk: int = 5000) -> dict[str, float]:
-    """What rebuild_index() does after build_documents(): terms, bulk insert, backend rebuild."""
-    from django.db import transaction
+def build_index(items: list[Item]) -> dict[str, float]:
+    """rebuild_index() without build_documents(): the same indexing, on synthetic rows."""
+    from handreiking.models import SearchDocument
+    from handreiking.search import index_documents
 
-    from handreiking.models import SearchDocument, SearchTerm
-    from handreiking.search import _vocabulary, analysis, get_backend
-
-    timings = Counter()
+    timings: dict[str, float] = {}
     start = time.perf_counter()
-    vocabulary = _vocabulary(items)
-    known = {language: set(counter) for language, counter in vocabulary.items()}
-    timings["vocabulary"] = time.perf_counter() - start
-    with transaction.atomic():
-        for offset in range(0, len(items), chunk):
-            t0 = time.perf_counter()
-            documents = []
-            for item in items[offset:offset + chunk]:
-                words = known.get(item.language, set())
-                documents.append(SearchDocument(
-                    **{name: getattr(item, name) for name in FIELDS},
-                    title_terms=" ".join(analysis.index_terms(item.title, item.language, words)),
-                    extra_terms=" ".join(analysis.index_terms(item.extra, item.language, words)),
-                    body_terms=" ".join(analysis.index_terms(item.body, item.language, words)),
-                ))
-            t1 = time.perf_counter()
-            SearchDocument.objects.bulk_create(documents, batch_size=500)
-            timings["terms"] += t1 - t0
-            timings["insert"] += time.perf_counter() - t1
-        t0 = time.perf_counter()
-        SearchTerm.objects.bulk_create(
-            [SearchTerm(language=language, word=word[:100], frequency=count)
-             for language, counter in vocabulary.items() for word, count in counter.items()
-             if len(word) >= 3],
-            batch_size=1000,
-        )
-        t1 = time.perf_counter()
-        get_backend().rebuild()
-        t2 = time.perf_counter()
-        timings["insert"] += t1 - t0
-        timings["backend"] += t2 - t1
+    documents = [SearchDocument(**{name: getattr(item, name) for name in FIELDS})
+                 for item in items]
+    index_documents(documents, timings=timings)
     timings["total"] = time.perf_counter() - start
-    return dict(timings)
+    return timings
 
 
 # --- Measuring ------------------------------------------------------------------------------------
@@ -290,29 +260,41 @@ def percentile(values: list[float], p: float) -> float:
 
 def run_search(query: str):
     """One results page: search, then the snippets of the hits shown."""
-    from handreiking.search import search
+    from handreiking.search import attach_snippets, search
 
     t0 = time.perf_counter()
     results = search(query, language="nl")
     t1 = time.perf_counter()
-    for hit in results.hits[:HITS_RENDERED]:
-        hit.snippet_html  # noqa: B018 - rendering is what is timed
-    if results.definition is not None:
-        results.definition.snippet_html  # noqa: B018
+    shown = [*results.hits[:HITS_RENDERED], results.definition]
+    attach_snippets(shown)
+    for hit in shown:
+        if hit is not None:
+            hit.snippet_html  # noqa: B018 - rendering is what is timed
     t2 = time.perf_counter()
     return results, t1 - t0, t2 - t1
 
 
 def run_naive(query: str) -> int:
-    """The obvious Django search: every word in title, body or extra; first 20 rows."""
-    from django.db.models import Q
+    """The obvious Django search page, doing the same job as ours.
+
+    Every word in title, body or extra (icontains), a count for "N results" and the
+    pager, title matches ranked first, then the first page of 20 — what a ListView
+    with a Paginator over an icontains filter does.
+    """
+    from django.db.models import Case, IntegerField, Q, When
 
     from handreiking.models import SearchDocument
 
     words = query.split()
     condition = reduce(and_, (Q(title__icontains=w) | Q(body__icontains=w)
                               | Q(extra__icontains=w) for w in words))
-    return len(list(SearchDocument.objects.filter(language="nl").filter(condition)[:20]))
+    matches = SearchDocument.objects.filter(visible_in__contains="nl").filter(condition)
+    total = matches.count()
+    in_title = reduce(and_, (Q(title__icontains=w) for w in words))
+    ranked = matches.annotate(
+        in_title=Case(When(in_title, then=1), default=0, output_field=IntegerField())
+    ).order_by("-in_title", "title")
+    return min(total, len(list(ranked[:20])))
 
 
 def fts_matches(query: str) -> int | None:
@@ -367,15 +349,14 @@ class PhaseTimer:
 def phase_breakdown(queries: list[str], rounds: int) -> dict[str, dict[str, float]]:
     """Median ms per query of each step of search(), by wrapping its helpers for a while."""
     from handreiking import search as pkg
-    from handreiking.models import SearchDocument
 
     backend_class = type(pkg.get_backend())
-    manager = SearchDocument.objects
     patches = [(pkg, "_known_words"), (pkg, "_correct"), (pkg.analysis, "query_groups"),
-               (backend_class, "match"), (backend_class, "similar_words"), (manager, "in_bulk")]
+               (backend_class, "match"), (backend_class, "similar_words"),
+               (pkg, "_build_hits")]
     names = {"_known_words": "known_words", "_correct": "typo_other", "query_groups":
              "analysis", "match": "fts_match", "similar_words": "similar_words",
-             "in_bulk": "in_bulk"}
+             "_build_hits": "build_hits"}
     timer = PhaseTimer()
     saved = [(owner, attr, owner.__dict__.get(attr, None), attr in owner.__dict__)
              for owner, attr in patches]
@@ -501,7 +482,7 @@ def print_queries(rows: list[dict]) -> None:
 
 
 def print_phases(rows: list[dict]) -> None:
-    names = ["known_words", "analysis", "fts_match", "similar_words", "typo_other", "in_bulk",
+    names = ["known_words", "analysis", "fts_match", "similar_words", "typo_other", "build_hits",
              "rank_and_hits", "snippets"]
     print("median ms per query, by step of search() (exclusive times; typo_other = _correct "
           "minus its own lookups; rank_and_hits = the rest of search(): sorting, SearchHit)")

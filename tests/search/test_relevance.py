@@ -2,7 +2,7 @@
 
 import pytest
 
-from handreiking.search import search
+from handreiking.search import attach_snippets, search
 
 pytestmark = pytest.mark.django_db
 
@@ -102,6 +102,7 @@ def test_kind_filter(loaded):
 
 def test_snippet_highlights_and_escapes(loaded):
     hit = search("gepest", language="nl").hits[0]
+    attach_snippets([hit])
     assert "<mark>" in hit.snippet_html
     assert "<script" not in hit.snippet_html
 

@@ -11,14 +11,17 @@ def test_terms_are_quoted_and_filters_target_the_meta_column():
                                   age_group="bovenbouw", kind="case")
     assert '"near("' in expression
     assert '("a""b" AND "c")' in expression
-    assert 'meta : "langnl"' in expression
-    assert 'meta : "kindcase"' in expression
-    assert 'meta : ("ageall" OR "agebovenbouw")' in expression
+    assert 'NOT meta : "hidenl"' in expression
+    assert 'AND meta : "kindcase"' in expression
+    assert 'NOT meta : "notforbovenbouw"' in expression
 
 
 def test_meta_terms():
-    assert meta_terms("nl en", "section", "") == "langnl langen kindsection ageall"
-    assert meta_terms("nl", "case", " bovenbouw ") == "langnl kindcase agebovenbouw"
+    groups = ["kleuters", "middenbouw", "bovenbouw"]
+    assert meta_terms("nl en", "section", "", languages=["nl", "en"],
+                      all_age_groups=groups) == "kindsection"
+    assert meta_terms("nl", "case", " bovenbouw ", languages=["nl", "en"],
+                      all_age_groups=groups) == "kindcase hideen notforkleuters notformiddenbouw"
 
 
 @pytest.mark.django_db
