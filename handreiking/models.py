@@ -455,3 +455,16 @@ class SearchTerm(models.Model):
 
     def __str__(self) -> str:
         return f"{self.word} [{self.language}]"
+
+
+class SearchIndexState(models.Model):
+    """One row whose version changes with every index rebuild.
+
+    Each process keeps the vocabulary in memory and reloads it when the version it
+    read no longer matches, so several web processes stay consistent cheaply.
+    """
+
+    version = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"search index version {self.version}"

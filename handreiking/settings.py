@@ -101,7 +101,12 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        # WAL lets readers and the loader work at the same time; memory-mapped reads and a
+        # 64 MB page cache keep full-text queries fast on a large index.
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+            "PRAGMA mmap_size=268435456; PRAGMA cache_size=-65536;"
+        ),
         "transaction_mode": "IMMEDIATE",
     }
 

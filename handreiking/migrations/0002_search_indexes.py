@@ -6,6 +6,9 @@ SQLITE_FORWARD = [
     # Contentless: the analysed terms are indexed, the display text stays in the table.
     "CREATE VIRTUAL TABLE handreiking_search_fts USING fts5("
     "title, extra, body, meta, content='', tokenize='unicode61 remove_diacritics 2')",
+    # Column weights for bm25 (title, extra, body, meta), used by "ORDER BY rank".
+    "INSERT INTO handreiking_search_fts(handreiking_search_fts, rank) "
+    "VALUES('rank', 'bm25(10.0, 4.0, 1.0, 0.0)')",
     "CREATE VIRTUAL TABLE handreiking_searchterm_trigram USING fts5("
     "word, content='handreiking_searchterm', content_rowid='id', tokenize='trigram')",
 ]

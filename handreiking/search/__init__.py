@@ -10,12 +10,13 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.urls import translate_url
 
-from ..models import SearchDocument, SearchTerm
+from ..models import SearchDocument, SearchIndexState, SearchTerm
 from . import analysis
 from .base import Backend, SearchHit, SearchResults
 from .documents import build_documents
 
-MAX_HITS = 200
+MAX_HITS = 100
+MAX_SYNONYMS = 8  # per word: a query expands to a handful of names, never to hundreds
 TYPO_CANDIDATES = 60
 TYPO_MIN_RATIO = 0.75
 
@@ -98,15 +99,37 @@ def index_documents(documents: list[SearchDocument], *,
         SearchDocument.objects.bulk_create(documents, batch_size=500)
         SearchTerm.objects.bulk_create(
             [SearchTerm(language=language, word=word[:100], frequency=count,
-                        synonyms="\n".join(sorted(synonyms.get((language, word), ()))))
+                        synonyms="\n".join(sorted(synonyms.get((language, word), ()),
+                                                   key=lambda name: (len(name), name))
+                                            [:MAX_SYNONYMS]))
              for language, counter in vocabulary.items() for word, count in counter.items()
              if len(word) >= 3],
             batch_size=1000,
         )
         lap("insert")
         get_backend().rebuild()
+        state, _created = SearchIndexState.objects.get_or_create(pk=1)
+        state.version = time.time_ns()
+        state.save(update_fields=["version"])
         lap("backend")
     return len(documents)
+
+
+_vocabulary_cache: dict = {"version": None, "words": {}}
+
+
+def _vocabulary_for(language: str) -> dict[str, list[str]]:
+    """The guide's words (with their synonyms), cached per process per index version."""
+    version = SearchIndexState.objects.filter(pk=1).values_list("version", flat=True).first()
+    cache = _vocabulary_cache
+    if cache["version"] != version or version is None:
+        words: dict[str, dict[str, list[str]]] = {}
+        for code, word, synonyms in SearchTerm.objects.values_list("language", "word",
+                                                                   "synonyms"):
+            words.setdefault(code, {})[word] = synonyms.splitlines() if synonyms else []
+        cache = {"version": version, "words": words}
+        globals()["_vocabulary_cache"] = cache
+    return cache["words"].get(language, {})
 
 
 def _known_words(words: list[str], language: str) -> dict[str, list[str]]:
@@ -114,16 +137,15 @@ def _known_words(words: list[str], language: str) -> dict[str, list[str]]:
 
     Maps each known word to its synonyms (other names of the same glossary term).
     """
-    candidates = set(words)
+    vocabulary = _vocabulary_for(language)
+    known = {}
     for word in words:
+        candidates = {word}
         for cut in range(analysis.MIN_COMPOUND_PART, len(word) - analysis.MIN_COMPOUND_PART + 1):
             left = word[:cut]
             candidates.update({left, word[cut:], left[:-1], left[:-2]})
-    candidates = {c for c in candidates if len(c) >= analysis.MIN_COMPOUND_PART}
-    if not candidates:
-        return {}
-    rows = SearchTerm.objects.filter(language=language, word__in=candidates)
-    return {word: synonyms.splitlines() for word, synonyms in rows.values_list("word", "synonyms")}
+        known.update({c: vocabulary[c] for c in candidates if c in vocabulary})
+    return known
 
 
 def _languages_for(language: str) -> list[str]:

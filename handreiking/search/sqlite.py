@@ -9,8 +9,10 @@ from .base import Backend
 
 FTS_TABLE = "handreiking_search_fts"
 TRIGRAM_TABLE = "handreiking_searchterm_trigram"
-# bm25 column weights: title, extra (aliases, summary), body, meta (filters only).
-BM25 = f"bm25({FTS_TABLE}, 10.0, 4.0, 1.0, 0.0)"
+# Ranking is the table's `rank`: bm25 with column weights title 10, extra (aliases,
+# summary) 4, body 1, meta 0, set once by migration 0002, so that "ORDER BY rank LIMIT n"
+# sorts inside FTS5. (Setting it here, inside a transaction that may roll back, would
+# leave FTS5's cached configuration out of step with the table.)
 
 
 def _quote(term: str) -> str:
@@ -79,8 +81,8 @@ class SQLiteBackend(Backend):
         expression = match_expression(groups, language=language, age_group=age_group, kind=kind)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT rowid, {BM25} FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "
-                f"ORDER BY 2 LIMIT %s",
+                f"SELECT rowid, rank FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "
+                f"ORDER BY rank LIMIT %s",
                 [expression, limit],
             )
             # bm25 is lower-is-better; report higher-is-better like PostgreSQL.
