@@ -8,7 +8,7 @@ from django.contrib.postgres.search import (
     SearchVector,
     TrigramSimilarity,
 )
-from django.db.models import F, Q
+from django.db.models import BooleanField, ExpressionWrapper, F, Q
 
 from .base import Backend
 
@@ -19,15 +19,23 @@ CONFIG = "simple"
 RANK_WEIGHTS = [0.05, 0.2, 0.5, 1.0]
 
 
-def _lexeme(term: str) -> str:
-    return "'" + term.replace("'", "''").replace("\\", "\\\\") + "'"
+HEAD_BONUS = 1_000_000.0  # any title/alias match ranks above every body-only match
 
 
-def tsquery(groups) -> str:
-    """Raw tsquery text: `(a | b) & (c | (d & e))`; lexemes are always quoted."""
+def _lexeme(term: str, weights: str = "") -> str:
+    quoted = "'" + term.replace("'", "''").replace("\\", "\\\\") + "'"
+    return f"{quoted}:{weights}" if weights else quoted
+
+
+def tsquery(groups, *, weights: str = "") -> str:
+    """Raw tsquery text: `(a | b) & (c | (d & e))`; lexemes are always quoted.
+
+    `weights="AB"` restricts every lexeme to title and aliases/summary (the head tier).
+    """
     return " & ".join(
         "(" + " | ".join(
-            "(" + " & ".join(_lexeme(t) for t in alternative) + ")" for alternative in group
+            "(" + " & ".join(_lexeme(t, weights) for t in alternative) + ")"
+            for alternative in group
         ) + ")"
         for group in groups
     )
@@ -54,10 +62,13 @@ class PostgresBackend(Backend):
             documents = documents.filter(kind=kind)
         if age_group:
             documents = documents.filter(Q(age_groups="") | Q(age_groups__contains=f" {age_group} "))
+        head = SearchQuery(tsquery(groups, weights="AB"), search_type="raw", config=CONFIG)
         ranked = documents.annotate(
-            rank=SearchRank(F("search_vector"), query, weights=RANK_WEIGHTS)
-        ).order_by("-rank", "id")
-        return list(ranked.values_list("id", "rank")[:limit])
+            rank=SearchRank(F("search_vector"), query, weights=RANK_WEIGHTS),
+            in_head=ExpressionWrapper(Q(search_vector=head), output_field=BooleanField()),
+        ).order_by("-in_head", "-rank", "id")
+        return [(pk, rank + (HEAD_BONUS if in_head else 0.0))
+                for pk, rank, in_head in ranked.values_list("id", "rank", "in_head")[:limit]]
 
     def similar_words(self, word, *, language, limit):
         from ..models import SearchTerm

@@ -8,6 +8,7 @@ from django.db import connection
 from .base import Backend
 
 FTS_TABLE = "handreiking_search_fts"
+HEAD_BONUS = 1_000_000.0  # any title/alias match ranks above every body-only match
 TRIGRAM_TABLE = "handreiking_searchterm_trigram"
 # Ranking is the table's `rank`: bm25 with column weights title 10, extra (aliases,
 # summary) 4, body 1, meta 0, set once by migration 0002, so that "ORDER BY rank LIMIT n"
@@ -24,20 +25,29 @@ def _token(prefix: str, value: str) -> str:
     return prefix + value.replace("-", "")
 
 
-def match_expression(groups, *, language: str, age_group: str | None, kind: str | None) -> str:
-    """FTS5 query: every group must match in the text columns; filters use the meta column.
-
-    The language and age filters exclude rare marker terms ("hideen", "notforkleuters")
-    instead of requiring a term every document carries: FTS5 then has no long list of
-    matches to intersect, which keeps common-word queries fast at scale.
-    """
-    text = " AND ".join(
+def text_expression(groups) -> str:
+    """Every group must match; within a group any alternative; within one, every term."""
+    return " AND ".join(
         "(" + " OR ".join(
             "(" + " AND ".join(_quote(t) for t in alternative) + ")" for alternative in group
         ) + ")"
         for group in groups
     )
-    expression = "({title extra body} : (" + text + "))"
+
+
+def match_expression(groups, *, language: str, age_group: str | None, kind: str | None,
+                     tier: str = "all") -> str:
+    """FTS5 query for one ranking tier; filters use the meta column.
+
+    tier "head": the words match in title or extra (aliases, summary); "rest": they match
+    only when the body is included; "all": both. The language and age filters exclude
+    rare marker terms ("hideen", "notforkleuters") instead of requiring a term every
+    document carries, so FTS5 has no long list of matches to intersect.
+    """
+    text = text_expression(groups)
+    head = "({title extra} : (" + text + "))"
+    everywhere = "({title extra body} : (" + text + "))"
+    expression = {"head": head, "all": everywhere, "rest": f"({everywhere} NOT {head})"}[tier]
     if kind:
         expression = f"({expression} AND meta : {_quote(_token('kind', kind))})"
     expression = f"({expression} NOT meta : {_quote(_token('hide', language))})"
@@ -78,15 +88,26 @@ class SQLiteBackend(Backend):
             cursor.execute(f"INSERT INTO {TRIGRAM_TABLE}({TRIGRAM_TABLE}) VALUES('rebuild')")
 
     def match(self, groups, *, language, age_group, kind, limit):
-        expression = match_expression(groups, language=language, age_group=age_group, kind=kind)
+        """Title and alias/summary matches first, then body-only matches, each by bm25.
+
+        Ranking the small head tier first means a common word at scale never needs
+        bm25 over every body that mentions it: when the head fills the page, done.
+        """
+        hits: list[tuple[int, float]] = []
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT rowid, rank FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "
-                f"ORDER BY rank LIMIT %s",
-                [expression, limit],
-            )
-            # bm25 is lower-is-better; report higher-is-better like PostgreSQL.
-            return [(pk, -score) for pk, score in cursor.fetchall()]
+            for tier, bonus in (("head", HEAD_BONUS), ("rest", 0.0)):
+                if len(hits) >= limit:
+                    break
+                expression = match_expression(groups, language=language, age_group=age_group,
+                                              kind=kind, tier=tier)
+                cursor.execute(
+                    f"SELECT rowid, rank FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "
+                    f"ORDER BY rank LIMIT %s",
+                    [expression, limit - len(hits)],
+                )
+                # bm25 is lower-is-better; report higher-is-better like PostgreSQL.
+                hits.extend((pk, bonus - score) for pk, score in cursor.fetchall())
+        return hits
 
     def similar_words(self, word, *, language, limit):
         grams = {word[i : i + 3] for i in range(len(word) - 2)}

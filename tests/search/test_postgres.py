@@ -11,6 +11,7 @@ def test_tsquery_quotes_every_lexeme():
     assert tsquery([[("pest",), ("pes",)], [("naak", "foto")]]) == \
         "(('pest') | ('pes')) & (('naak' & 'foto'))"
     assert tsquery([[("a'b",)]]) == "(('a''b'))"
+    assert tsquery([[("pest",)]], weights="AB") == "(('pest':AB))"
 
 
 @pytest.mark.django_db

@@ -31,3 +31,22 @@ def test_fts_table_exists_only_on_sqlite():
     with connection.cursor() as cursor:
         cursor.execute("SELECT name FROM sqlite_master WHERE name = 'handreiking_search_fts'")
         assert cursor.fetchone()
+
+
+def test_ranking_tiers_split_head_and_body_matches():
+    head = match_expression([[("pest",)]], language="nl", age_group=None, kind=None,
+                            tier="head")
+    rest = match_expression([[("pest",)]], language="nl", age_group=None, kind=None,
+                            tier="rest")
+    assert head == '(({title extra} : ((("pest")))) NOT meta : "hidenl")'
+    assert rest.startswith('((({title extra body} : ((("pest")))) NOT '
+                           '({title extra} : ((("pest"))))) NOT meta : "hidenl")')
+
+
+@pytest.mark.django_db
+def test_title_matches_rank_above_body_matches(loaded):
+    from handreiking.search import search
+
+    hits = search("grooming", language="nl").hits
+    in_title = [i for i, hit in enumerate(hits) if "grooming" in hit.title.lower()]
+    assert in_title == list(range(len(in_title))), [h.title for h in hits]
