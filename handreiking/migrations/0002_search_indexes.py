@@ -9,11 +9,18 @@ SQLITE_FORWARD = [
     # Column weights for bm25 (title, extra, body, meta), used by "ORDER BY rank".
     "INSERT INTO handreiking_search_fts(handreiking_search_fts, rank) "
     "VALUES('rank', 'bm25(10.0, 4.0, 1.0, 0.0)')",
+    # The head tier alone (title and aliases/summary): its posting lists hold only those
+    # columns, so ranking title matches never walks every body that uses the word.
+    "CREATE VIRTUAL TABLE handreiking_search_head_fts USING fts5("
+    "title, extra, meta, content='', tokenize='unicode61 remove_diacritics 2')",
+    "INSERT INTO handreiking_search_head_fts(handreiking_search_head_fts, rank) "
+    "VALUES('rank', 'bm25(10.0, 4.0, 0.0)')",
     "CREATE VIRTUAL TABLE handreiking_searchterm_trigram USING fts5("
     "word, content='handreiking_searchterm', content_rowid='id', tokenize='trigram')",
 ]
 SQLITE_BACKWARD = [
     "DROP TABLE IF EXISTS handreiking_search_fts",
+    "DROP TABLE IF EXISTS handreiking_search_head_fts",
     "DROP TABLE IF EXISTS handreiking_searchterm_trigram",
 ]
 POSTGRES_FORWARD = [

@@ -8,6 +8,7 @@ from django.db import connection
 from .base import Backend
 
 FTS_TABLE = "handreiking_search_fts"
+HEAD_TABLE = "handreiking_search_head_fts"
 HEAD_BONUS = 1_000_000.0  # any title/alias match ranks above every body-only match
 TRIGRAM_TABLE = "handreiking_searchterm_trigram"
 # Ranking is the table's `rank`: bm25 with column weights title 10, extra (aliases,
@@ -48,6 +49,7 @@ def match_expression(groups, *, language: str, age_group: str | None, kind: str 
     head = "({title extra} : (" + text + "))"
     everywhere = "({title extra body} : (" + text + "))"
     expression = {"head": head, "all": everywhere, "rest": f"({everywhere} NOT {head})"}[tier]
+    # (The head tier runs on HEAD_TABLE, which has no body column.)
     if kind:
         expression = f"({expression} AND meta : {_quote(_token('kind', kind))})"
     expression = f"({expression} NOT meta : {_quote(_token('hide', language))})"
@@ -77,14 +79,19 @@ class SQLiteBackend(Backend):
         rows = SearchDocument.objects.values_list(
             "id", "title_terms", "extra_terms", "body_terms", "visible_in", "kind", "age_groups"
         )
+        entries = [(pk, title, extra, body, meta_terms(visible, kind, ages, languages=languages,
+                                                       all_age_groups=age_slugs))
+                   for pk, title, extra, body, visible, kind, ages in rows]
         with connection.cursor() as cursor:
-            cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES('delete-all')")
+            for table in (FTS_TABLE, HEAD_TABLE):
+                cursor.execute(f"INSERT INTO {table}({table}) VALUES('delete-all')")
             cursor.executemany(
-                f"INSERT INTO {FTS_TABLE}(rowid, title, extra, body, meta) VALUES (%s, %s, %s, %s, %s)",
-                [(pk, title, extra, body, meta_terms(visible, kind, ages, languages=languages,
-                                                     all_age_groups=age_slugs))
-                 for pk, title, extra, body, visible, kind, ages in rows],
-            )
+                f"INSERT INTO {FTS_TABLE}(rowid, title, extra, body, meta) "
+                f"VALUES (%s, %s, %s, %s, %s)", entries)
+            cursor.executemany(
+                f"INSERT INTO {HEAD_TABLE}(rowid, title, extra, meta) VALUES (%s, %s, %s, %s)",
+                [(pk, title, extra, meta) for pk, title, extra, _body, meta in entries
+                 if title or extra])
             cursor.execute(f"INSERT INTO {TRIGRAM_TABLE}({TRIGRAM_TABLE}) VALUES('rebuild')")
 
     def match(self, groups, *, language, age_group, kind, limit):
@@ -100,8 +107,9 @@ class SQLiteBackend(Backend):
                     break
                 expression = match_expression(groups, language=language, age_group=age_group,
                                               kind=kind, tier=tier)
+                table = HEAD_TABLE if tier == "head" else FTS_TABLE
                 cursor.execute(
-                    f"SELECT rowid, rank FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "
+                    f"SELECT rowid, rank FROM {table} WHERE {table} MATCH %s "
                     f"ORDER BY rank LIMIT %s",
                     [expression, limit - len(hits)],
                 )
