@@ -21,13 +21,16 @@ from ..models import (
 )
 
 TOOLTIP_RE = re.compile(r'<span class="app-term__definition"[^>]*>.*?</span>', re.DOTALL)
+BLOCK_TAG_RE = re.compile(
+    r"</?(?:p|li|ul|ol|h[1-6]|div|br|hr|dt|dd|dl|blockquote|table|tr|td|th)\b[^>]*>")
 TAG_RE = re.compile(r"<[^>]+>")
 
 
 def html_to_text(value: str) -> str:
     """Plain text of stored HTML, without the glossary tooltips it carries."""
     text = TOOLTIP_RE.sub("", value or "")
-    text = TAG_RE.sub(" ", text)
+    text = BLOCK_TAG_RE.sub(" ", text)  # blocks separate words; inline tags (links) do not
+    text = TAG_RE.sub("", text)
     return " ".join(html.unescape(text).split())
 
 

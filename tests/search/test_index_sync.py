@@ -42,3 +42,12 @@ def test_model_deletion_through_rebuild(loaded):
     Case.objects.filter(slug="tess").delete()
     rebuild_index()
     assert not any(h.title.startswith("Tess") for h in search("videochat", language="nl").hits)
+
+
+def test_indexed_text_keeps_punctuation_next_to_linked_terms():
+    from handreiking.search.documents import html_to_text
+
+    html = ('<p>Dit heet ‘<span class="app-term"><a href="/x">sextortion</a>'
+            '<span class="app-term__definition" role="tooltip">Afpersing.</span></span>’.</p>'
+            "<ul><li>een</li><li>twee</li></ul>")
+    assert html_to_text(html) == "Dit heet ‘sextortion’. een twee"
