@@ -55,10 +55,6 @@ class AgeGroup(ContentItem):
             ),
         ]
 
-    @property
-    def label(self) -> str:
-        return f"{self.title} ({self.min_age}–{self.max_age}, {self.school_groups})"
-
 
 class Theme(ContentItem):
     description = models.TextField(_("description"), blank=True)
@@ -385,10 +381,6 @@ class Step(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    @property
-    def number(self) -> int:
-        return self.order
 
 
 class SearchDocument(models.Model):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,6 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 \-]{2,30}$")
 ADVICE_MARKER = "<!-- advice -->"
 STEP_HEADING = re.compile(r"^## +(?P<title>.+?)\s*#*\s*$", re.MULTILINE)
-LANGUAGES = ("nl", "en")
 TRANSLATION_DIR = "en"
 CONTACT_KEYS = ("website", "phone")
 
@@ -311,10 +309,6 @@ def _discover(root: Path, errors: list[ContentError]) -> list[_Parsed]:
     return parsed
 
 
-def _translated(nl_value: Any, en_values: dict, name: str) -> dict[str, Any]:
-    return {"nl": nl_value, "en": en_values.get(name)}
-
-
 def _build_record(item: _Parsed, errors: list[ContentError]) -> Record | None:
     kind, shown = item.kind, item.shown
     before = len(errors)
@@ -434,8 +428,6 @@ def _check_kind_rules(kind: Kind, record: Record, shown: str, errors: list) -> N
             if name not in CONTACT_KEYS:
                 errors.append(ContentError(shown, f"{name!r} is not a contact detail; "
                                                   f"expected {', '.join(CONTACT_KEYS)}", "sources"))
-    if kind.name == "questions" and fields.get("kind") is None:
-        return
 
 
 def _check_references(records: list[Record], errors: list[ContentError]) -> None:
@@ -487,15 +479,13 @@ def _check_duplicates(records: list[Record], errors: list[ContentError]) -> None
                 numbers[number] = record
 
 
-def read_content(root: Path, *, extra_checks: Callable | None = None) -> list[Record]:
+def read_content(root: Path) -> list[Record]:
     """Parse and validate the whole tree; raise ContentValidationError listing every problem."""
     errors: list[ContentError] = []
     parsed = _discover(root, errors)
     records = [r for r in (_build_record(item, errors) for item in parsed) if r is not None]
     _check_duplicates(records, errors)
     _check_references(records, errors)
-    if extra_checks:
-        extra_checks(records, errors)
     if errors:
         raise ContentValidationError(errors)
     return records

@@ -10,7 +10,6 @@ from handreiking.models import (
     Chapter,
     GlossaryTerm,
     HelpOrganisation,
-    QuestionList,
     Section,
     StepPlan,
     Theme,

@@ -19,11 +19,6 @@ def translated_url(context, language: str) -> str:
     return f"{url}?{query}" if query else url
 
 
-@register.filter
-def age_slugs(items) -> str:
-    return " ".join(group.slug for group in items)
-
-
 @register.inclusion_tag("partials/breadcrumbs.html")
 def breadcrumbs(*parts):
     """`{% breadcrumbs "Chapters" chapters_url "Chapter 3" %}`: label/url pairs, then the page."""
