@@ -213,7 +213,8 @@ class Section(Tagged, ContentItem):
         verbose_name_plural = _("sections")
         ordering = ["chapter__number", "order", "title"]
         constraints = [
-            models.UniqueConstraint(fields=["chapter", "slug"], name="section_unique_slug_per_chapter")
+            models.UniqueConstraint(fields=["chapter", "slug"],
+                                    name="section_unique_slug_per_chapter")
         ]
 
     def get_absolute_url(self) -> str:

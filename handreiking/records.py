@@ -210,8 +210,8 @@ def _read_metadata(kind: Kind, doc: ContentFile, shown: str, errors: list, *,
     allowed = {k.name for k in kind.keys}
     for name, value in doc.metadata.items():
         if name not in allowed:
-            errors.append(ContentError(shown, f"unknown key; allowed keys: {', '.join(sorted(allowed))}",
-                                       str(name)))
+            errors.append(ContentError(
+                shown, f"unknown key; allowed keys: {', '.join(sorted(allowed))}", str(name)))
             continue
         if translation and name not in TRANSLATABLE_KEYS:
             errors.append(ContentError(shown, "cannot be translated; set it in the Dutch file",
@@ -276,7 +276,8 @@ def _discover(root: Path, errors: list[ContentError]) -> list[_Parsed]:
     for child in sorted(root.iterdir()):
         if child.is_dir() and child.name not in known | {TRANSLATION_DIR} \
                 and not child.name.startswith("."):
-            errors.append(ContentError(child.relative_to(root.parent), "unknown folder; expected one of: "
+            errors.append(ContentError(child.relative_to(root.parent),
+                                       "unknown folder; expected one of: "
                                        + ", ".join(sorted(known))))
     parsed: list[_Parsed] = []
     seen_translations: set[Path] = set()

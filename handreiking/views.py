@@ -80,7 +80,8 @@ def chapter_detail(request, slug):
     )
     lists = chapter.question_lists.prefetch_related(*QUESTION_PREFETCH)
     plans = chapter.step_plans.prefetch_related(*PLAN_PREFETCH)
-    blocks = OrderedDict((s.pk, Block(section=s)) for s in sections if fits(age, s.age_groups.all()))
+    blocks = OrderedDict((s.pk, Block(section=s)) for s in sections
+                         if fits(age, s.age_groups.all()))
     trailing = Block(section=None)
     for question_list in lists:
         if fits(age, question_list.age_groups.all()):
@@ -157,7 +158,8 @@ def glossary_detail(request, slug):
     marker = f'data-term="{term.slug}"'
     html = f"body_html_{request.LANGUAGE_CODE}"
     occurrences = {
-        "sections": Section.objects.select_related("chapter").filter(**{f"{html}__contains": marker}),
+        "sections": Section.objects.select_related("chapter")
+                    .filter(**{f"{html}__contains": marker}),
         "cases": Case.objects.filter(**{f"story_html_{request.LANGUAGE_CODE}__contains": marker})
         | Case.objects.filter(**{f"advice_html_{request.LANGUAGE_CODE}__contains": marker})
         | Case.objects.filter(terms=term),
@@ -245,7 +247,8 @@ def search(request):
 
 @cache_control(max_age=86400)
 def robots_txt(request):
-    lines = ["User-agent: *", "Disallow: /admin/", f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}"]
+    sitemap = request.build_absolute_uri("/sitemap.xml")
+    lines = ["User-agent: *", "Disallow: /admin/", f"Sitemap: {sitemap}"]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 
 

@@ -61,7 +61,8 @@ class PostgresBackend(Backend):
         if kind:
             documents = documents.filter(kind=kind)
         if age_group:
-            documents = documents.filter(Q(age_groups="") | Q(age_groups__contains=f" {age_group} "))
+            documents = documents.filter(
+                Q(age_groups="") | Q(age_groups__contains=f" {age_group} "))
         head = SearchQuery(tsquery(groups, weights="AB"), search_type="raw", config=CONFIG)
         ranked = documents.annotate(
             rank=SearchRank(F("search_vector"), query, weights=RANK_WEIGHTS),

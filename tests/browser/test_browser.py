@@ -1,4 +1,4 @@
-"""What a browser does: keyboard-only use, the age filter, axe-core, privacy, print, small screens."""
+"""What a browser does: keyboard use, the age filter, axe-core, privacy, print, small screens."""
 
 from __future__ import annotations
 
