@@ -1,4 +1,4 @@
-"""SQLite backend: an FTS5 table of analysed terms ranked by bm25, a trigram table for typos."""
+"""SQLite backend: FTS5 tables of analysed terms ranked by bm25, a trigram table for typos."""
 
 from __future__ import annotations
 
@@ -11,10 +11,16 @@ FTS_TABLE = "handreiking_search_fts"
 HEAD_TABLE = "handreiking_search_head_fts"
 HEAD_BONUS = 1_000_000.0  # any title/alias match ranks above every body-only match
 TRIGRAM_TABLE = "handreiking_searchterm_trigram"
-# Ranking is the table's `rank`: bm25 with column weights title 10, extra (aliases,
-# summary) 4, body 1, meta 0, set once by migration 0002, so that "ORDER BY rank LIMIT n"
-# sorts inside FTS5. (Setting it here, inside a transaction that may roll back, would
-# leave FTS5's cached configuration out of step with the table.)
+# Ranking is each table's `rank`: bm25 with column weights (title above extra, i.e.
+# aliases and summary, above body; meta 0), set by the migration that creates the
+# tables (0005 explains the weights), so that "ORDER BY rank LIMIT n" sorts inside
+# FTS5. (Setting it here, inside a transaction that may roll back, would leave FTS5's
+# cached configuration out of step with the table.)
+#
+# The tables tokenize with `tokenchars '_'` and every marker term in the meta column
+# holds an underscore ("kind_case"). Analysed words never do (analysis.WORD_RE splits
+# on "_"), so query words can only match title, extra and body, and no query needs a
+# column filter, which FTS5 checks against every matching row's positions.
 
 
 def _quote(term: str) -> str:
@@ -22,8 +28,8 @@ def _quote(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-def _token(prefix: str, value: str) -> str:
-    return prefix + value.replace("-", "")
+def _marker(prefix: str, value: str) -> str:
+    return f"{prefix}_{value.replace('-', '_')}"
 
 
 def text_expression(groups) -> str:
@@ -36,25 +42,20 @@ def text_expression(groups) -> str:
     )
 
 
-def match_expression(groups, *, language: str, age_group: str | None, kind: str | None,
-                     tier: str = "all") -> str:
-    """FTS5 query for one ranking tier; filters use the meta column.
+def match_expression(groups, *, language: str, age_group: str | None,
+                     kind: str | None) -> str:
+    """FTS5 query for the analysed groups; the filters are marker terms.
 
-    tier "head": the words match in title or extra (aliases, summary); "rest": they match
-    only when the body is included; "all": both. The language and age filters exclude
-    rare marker terms ("hideen", "notforkleuters") instead of requiring a term every
-    document carries, so FTS5 has no long list of matches to intersect.
+    The language and age filters exclude rare markers ("hide_en", "notfor_kleuters")
+    instead of requiring a term every document carries, so FTS5 has no long list of
+    matches to intersect.
     """
-    text = text_expression(groups)
-    head = "({title extra} : (" + text + "))"
-    everywhere = "({title extra body} : (" + text + "))"
-    expression = {"head": head, "all": everywhere, "rest": f"({everywhere} NOT {head})"}[tier]
-    # (The head tier runs on HEAD_TABLE, which has no body column.)
+    expression = "(" + text_expression(groups) + ")"
     if kind:
-        expression = f"({expression} AND meta : {_quote(_token('kind', kind))})"
-    expression = f"({expression} NOT meta : {_quote(_token('hide', language))})"
+        expression = f"({expression} AND {_quote(_marker('kind', kind))})"
+    expression = f"({expression} NOT {_quote(_marker('hide', language))})"
     if age_group:
-        expression = f"({expression} NOT meta : {_quote(_token('notfor', age_group))})"
+        expression = f"({expression} NOT {_quote(_marker('notfor', age_group))})"
     return expression
 
 
@@ -63,58 +64,65 @@ def meta_terms(visible_in: str, kind: str, age_groups: str, *, languages: list[s
     """Marker terms: the kind, languages it is hidden in, age groups it is not for."""
     visible = visible_in.split()
     ages = age_groups.split()
-    terms = [_token("kind", kind)]
-    terms += [_token("hide", code) for code in languages if code not in visible]
+    terms = [_marker("kind", kind)]
+    terms += [_marker("hide", code) for code in languages if code not in visible]
     if ages:
-        terms += [_token("notfor", slug) for slug in all_age_groups if slug not in ages]
+        terms += [_marker("notfor", slug) for slug in all_age_groups if slug not in ages]
     return " ".join(terms)
+
+
+def fill_tables(cursor, rows, *, languages: list[str], age_groups: list[str]) -> None:
+    """Replace the FTS5 tables' contents with these SearchDocument rows.
+
+    `rows` are (id, title_terms, extra_terms, body_terms, visible_in, kind, age_groups)
+    tuples; the migration that creates the tables calls this too, to fill them.
+    """
+    entries = [(pk, title, extra, body, meta_terms(visible, kind, ages, languages=languages,
+                                                   all_age_groups=age_groups))
+               for pk, title, extra, body, visible, kind, ages in rows]
+    for table in (FTS_TABLE, HEAD_TABLE):
+        cursor.execute(f"INSERT INTO {table}({table}) VALUES('delete-all')")
+    cursor.executemany(
+        f"INSERT INTO {FTS_TABLE}(rowid, title, extra, body, meta) VALUES (%s, %s, %s, %s, %s)",
+        entries)
+    cursor.executemany(
+        f"INSERT INTO {HEAD_TABLE}(rowid, title, extra, meta) VALUES (%s, %s, %s, %s)",
+        [(pk, title, extra, meta) for pk, title, extra, _body, meta in entries
+         if title or extra])
+    cursor.execute(f"INSERT INTO {TRIGRAM_TABLE}({TRIGRAM_TABLE}) VALUES('rebuild')")
 
 
 class SQLiteBackend(Backend):
     def rebuild(self) -> None:
         from ..models import AgeGroup, SearchDocument
 
-        languages = [code for code, _name in settings.LANGUAGES]
-        age_slugs = list(AgeGroup.objects.values_list("slug", flat=True))
         rows = SearchDocument.objects.values_list(
             "id", "title_terms", "extra_terms", "body_terms", "visible_in", "kind", "age_groups"
         )
-        entries = [(pk, title, extra, body, meta_terms(visible, kind, ages, languages=languages,
-                                                       all_age_groups=age_slugs))
-                   for pk, title, extra, body, visible, kind, ages in rows]
         with connection.cursor() as cursor:
-            for table in (FTS_TABLE, HEAD_TABLE):
-                cursor.execute(f"INSERT INTO {table}({table}) VALUES('delete-all')")
-            cursor.executemany(
-                f"INSERT INTO {FTS_TABLE}(rowid, title, extra, body, meta) "
-                f"VALUES (%s, %s, %s, %s, %s)", entries)
-            cursor.executemany(
-                f"INSERT INTO {HEAD_TABLE}(rowid, title, extra, meta) VALUES (%s, %s, %s, %s)",
-                [(pk, title, extra, meta) for pk, title, extra, _body, meta in entries
-                 if title or extra])
-            cursor.execute(f"INSERT INTO {TRIGRAM_TABLE}({TRIGRAM_TABLE}) VALUES('rebuild')")
+            fill_tables(cursor, rows, languages=[code for code, _name in settings.LANGUAGES],
+                        age_groups=list(AgeGroup.objects.values_list("slug", flat=True)))
 
     def match(self, groups, *, language, age_group, kind, limit):
         """Title and alias/summary matches first, then body-only matches, each by bm25.
 
-        Ranking the small head tier first means a common word at scale never needs
-        bm25 over every body that mentions it: when the head fills the page, done.
+        The head tier is ranked in its own small table, so a common word at scale never
+        needs bm25 over every body that mentions it when titles fill the page. When
+        they do not, every head match is known, and the whole table's best matches,
+        minus those, are the body-only tier.
         """
-        hits: list[tuple[int, float]] = []
+        expression = match_expression(groups, language=language, age_group=age_group,
+                                      kind=kind)
+        sql = "SELECT rowid, rank FROM {0} WHERE {0} MATCH %s ORDER BY rank LIMIT %s"
         with connection.cursor() as cursor:
-            for tier, bonus in (("head", HEAD_BONUS), ("rest", 0.0)):
-                if len(hits) >= limit:
-                    break
-                expression = match_expression(groups, language=language, age_group=age_group,
-                                              kind=kind, tier=tier)
-                table = HEAD_TABLE if tier == "head" else FTS_TABLE
-                cursor.execute(
-                    f"SELECT rowid, rank FROM {table} WHERE {table} MATCH %s "
-                    f"ORDER BY rank LIMIT %s",
-                    [expression, limit - len(hits)],
-                )
-                # bm25 is lower-is-better; report higher-is-better like PostgreSQL.
-                hits.extend((pk, bonus - score) for pk, score in cursor.fetchall())
+            cursor.execute(sql.format(HEAD_TABLE), [expression, limit])
+            # bm25 is lower-is-better; report higher-is-better like PostgreSQL.
+            hits = [(pk, HEAD_BONUS - score) for pk, score in cursor.fetchall()]
+            if len(hits) < limit:
+                in_head = {pk for pk, _score in hits}
+                cursor.execute(sql.format(FTS_TABLE), [expression, limit + len(hits)])
+                rest = [(pk, -score) for pk, score in cursor.fetchall() if pk not in in_head]
+                hits.extend(rest[: limit - len(hits)])
         return hits
 
     def similar_words(self, word, *, language, limit):

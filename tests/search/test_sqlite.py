@@ -6,22 +6,20 @@ from django.db import connection
 from handreiking.search.sqlite import match_expression, meta_terms
 
 
-def test_terms_are_quoted_and_filters_target_the_meta_column():
+def test_terms_are_quoted_and_filters_are_marker_terms():
     expression = match_expression([[("near(",), ('a"b', "c")]], language="nl",
                                   age_group="bovenbouw", kind="case")
-    assert '"near("' in expression
-    assert '("a""b" AND "c")' in expression
-    assert 'NOT meta : "hidenl"' in expression
-    assert 'AND meta : "kindcase"' in expression
-    assert 'NOT meta : "notforbovenbouw"' in expression
+    assert expression == ('(((((("near(") OR ("a""b" AND "c"))) AND "kind_case") '
+                          'NOT "hide_nl") NOT "notfor_bovenbouw")')
 
 
 def test_meta_terms():
     groups = ["kleuters", "middenbouw", "bovenbouw"]
     assert meta_terms("nl en", "section", "", languages=["nl", "en"],
-                      all_age_groups=groups) == "kindsection"
+                      all_age_groups=groups) == "kind_section"
     assert meta_terms("nl", "case", " bovenbouw ", languages=["nl", "en"],
-                      all_age_groups=groups) == "kindcase hideen notforkleuters notformiddenbouw"
+                      all_age_groups=groups) == ("kind_case hide_en notfor_kleuters "
+                                                 "notfor_middenbouw")
 
 
 @pytest.mark.django_db
@@ -33,14 +31,24 @@ def test_fts_table_exists_only_on_sqlite():
         assert cursor.fetchone()
 
 
-def test_ranking_tiers_split_head_and_body_matches():
-    head = match_expression([[("pest",)]], language="nl", age_group=None, kind=None,
-                            tier="head")
-    rest = match_expression([[("pest",)]], language="nl", age_group=None, kind=None,
-                            tier="rest")
-    assert head == '(({title extra} : ((("pest")))) NOT meta : "hidenl")'
-    assert rest.startswith('((({title extra body} : ((("pest")))) NOT '
-                           '({title extra} : ((("pest"))))) NOT meta : "hidenl")')
+@pytest.mark.django_db
+def test_marker_terms_never_match_query_words(loaded):
+    """A visitor typing a marker searches words, not filters: analysed terms have no "_"."""
+    from handreiking.search import analysis, search
+
+    for query in ("kind_section", "hide_en", "notfor_kleuters"):
+        groups = analysis.query_groups(query, "nl", set())
+        assert all("_" not in term for group in groups for alt in group for term in alt)
+        same = [hit.pk for hit in search(query.replace("_", " "), language="nl").hits]
+        assert [hit.pk for hit in search(query, language="nl").hits] == same
+    assert search("kindsection", language="nl").hits == []
+
+
+def test_synonyms_that_only_add_words_are_dropped():
+    from handreiking.search.analysis import query_groups
+
+    groups = query_groups("deepfake", "nl", {"deepfake": ["deepfake video", "nepvideo"]})
+    assert groups == [[("deepfake",), ("nepvideo",)]]
 
 
 @pytest.mark.django_db
