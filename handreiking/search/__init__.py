@@ -5,10 +5,12 @@ from __future__ import annotations
 import difflib
 import time
 from collections import Counter
+from functools import lru_cache
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.urls import translate_url
+from django.utils.translation import get_language
 
 from ..models import SearchDocument, SearchIndexState, SearchTerm
 from . import analysis
@@ -120,7 +122,12 @@ _vocabulary_cache: dict = {"version": None, "words": {}}
 
 def _vocabulary_for(language: str) -> dict[str, list[str]]:
     """The guide's words (with their synonyms), cached per process per index version."""
-    version = SearchIndexState.objects.filter(pk=1).values_list("version", flat=True).first()
+    # Raw SQL: this runs for every search, and the ORM's query building costs more than
+    # the lookup itself.
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT version FROM {SearchIndexState._meta.db_table} WHERE id = 1")
+        row = cursor.fetchone()
+    version = row[0] if row else None
     cache = _vocabulary_cache
     if cache["version"] != version or version is None:
         words: dict[str, dict[str, list[str]]] = {}
@@ -219,15 +226,35 @@ def search(query: str, *, language: str, age_group: str | None = None,
     return results
 
 
+@lru_cache(maxsize=8)
+def _kind_labels(language_code: str | None) -> dict[str, str]:
+    """Translated kind names, per interface language (the choices are lazy strings)."""
+    return {value: str(label) for value, label in SearchDocument.Kind.choices}
+
+
+def _document_rows(pks: list[int], columns: list[str]) -> list[tuple]:
+    """(id, *columns) of these search documents, in one query.
+
+    Raw SQL because it runs twice per search with up to a hundred ids, where building
+    the ORM's IN lookup costs more than the query. `columns` are field names from this
+    module, never user input.
+    """
+    table = SearchDocument._meta.db_table
+    placeholders = ", ".join(["%s"] * len(pks))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id, {', '.join(columns)} FROM {table} "
+                       f"WHERE id IN ({placeholders})", pks)
+        return cursor.fetchall()
+
+
 def _build_hits(results: SearchResults, scored: dict[int, float], stems: dict[str, set[str]],
                 language: str) -> None:
     """Ranked hits from scored document ids: exact title/term matches first, then score."""
     target = results.corrected_query or results.query
     meaningful = [w for w in analysis.words(target) if not analysis.is_stop_word(w, language)]
     wanted = " ".join(meaningful or analysis.words(target))
-    rows = SearchDocument.objects.filter(pk__in=list(scored)).values_list(
-        "pk", "kind", "language", "url", "title", "context", "extra")
-    labels = {value: str(label) for value, label in SearchDocument.Kind.choices}
+    rows = _document_rows(list(scored), ["kind", "language", "url", "title", "context", "extra"])
+    labels = _kind_labels(get_language())
     stems_by_language = {code: frozenset(found) for code, found in stems.items()}
 
     def is_exact(kind: str, title: str, extra: str) -> bool:
@@ -253,8 +280,7 @@ def _build_hits(results: SearchResults, scored: dict[int, float], stems: dict[st
 def attach_snippets(hits) -> None:
     """Fetch the texts to quote for these hits (one query); call it for the page shown."""
     hits = [hit for hit in hits if hit is not None]
-    bodies = dict(SearchDocument.objects.filter(pk__in=[hit.pk for hit in hits])
-                  .values_list("pk", "body"))
+    bodies = dict(_document_rows([hit.pk for hit in hits], ["body"])) if hits else {}
     for hit in hits:
         hit.snippet_source = bodies.get(hit.pk) or hit.snippet_source
         hit.__dict__.pop("snippet_html", None)

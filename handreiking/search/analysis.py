@@ -47,6 +47,8 @@ STOP_WORDS = {
 
 def fold(text: str) -> str:
     """Lowercase without diacritics: "Creëren" -> "creeren"."""
+    if text.isascii():
+        return text.casefold()  # the same result, without decomposing character by character
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return stripped.casefold()
@@ -155,10 +157,21 @@ def query_groups(query: str, language: str, known: set[str] | dict[str, list[str
             terms = tuple(index_terms(synonym, language))
             if terms:
                 alternatives.append(terms)
-        unique = list(dict.fromkeys(alternatives))
+        unique = _absorb(list(dict.fromkeys(alternatives)))
         if unique not in groups:
             groups.append(unique)
     return groups
+
+
+def _absorb(alternatives: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """Drop alternatives that require more than another one: A or (A and B) is A.
+
+    Synonyms can repeat a word ("deepfake" -> "deepfakes video"); the longer
+    alternative finds nothing more, but costs the engine a term to look up and rank.
+    """
+    sets = [set(alternative) for alternative in alternatives]
+    return [alternative for alternative, terms in zip(alternatives, sets, strict=True)
+            if not any(other < terms for other in sets)]
 
 
 def query_stems(groups: Iterable[list[tuple[str, ...]]]) -> set[str]:
