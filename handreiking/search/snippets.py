@@ -27,27 +27,92 @@ def token_matches(token: str, stems: frozenset[str], language: str) -> bool:
     return any(len(s) >= MIN_INFIX and s in folded for s in stems)
 
 
+def _letter_variants() -> dict[str, str]:
+    """Lowercase Latin letters with diacritics, by the letter they fold to: "e" -> "èéêë…"."""
+    variants: dict[str, str] = {}
+    for code in range(0xC0, 0x250):
+        letter = chr(code)
+        folded = fold(letter)
+        if letter.islower() and len(folded) == 1 and folded != letter:
+            variants[folded] = variants.get(folded, "") + letter
+    return variants
+
+
+LETTER_VARIANTS = _letter_variants()
+COMBINING_MARKS = "[\u0300-\u036f]*"
+
+
+@lru_cache(maxsize=256)
+def _infix_pattern(stems: frozenset[str]) -> re.Pattern | None:
+    """Any stem of MIN_INFIX letters or more, in lowercase text, with or without diacritics."""
+    letters = [
+        "".join(("[" + re.escape(c + LETTER_VARIANTS[c]) + "]" if c in LETTER_VARIANTS
+                 else re.escape(c)) + COMBINING_MARKS for c in found)
+        for found in sorted(stems, key=len, reverse=True) if len(found) >= MIN_INFIX
+    ]
+    return re.compile("|".join(letters)) if letters else None
+
+
+def _first_match(text: str, stems: frozenset[str], language: str) -> int | None:
+    """Where the first matching word starts, found without a Python loop over every word.
+
+    A stem of MIN_INFIX letters or more found anywhere in the text is a match (see
+    token_matches), so the first such place, found by one regular expression, bounds
+    the search. Below it, a word's first occurrence comes in the order of the distinct
+    words, so the first matching distinct word marks the first match.
+    """
+    end = len(text)
+    lowered = text.lower()
+    pattern = _infix_pattern(stems)
+    if pattern and len(lowered) == len(text):  # (lowercasing rare letters moves offsets)
+        found = pattern.search(lowered)
+        space = text.find(" ", found.end()) if found else -1
+        end = space if space >= 0 else end
+    for bound in dict.fromkeys((end, len(text))):  # the whole text if the bound misled
+        for word in dict.fromkeys(TOKEN_RE.findall(text, 0, bound)):
+            if token_matches(word, stems, language):
+                return _word_start(text, word)
+    return None
+
+
+def _word_start(text: str, word: str) -> int:
+    """Where `word` first occurs as a whole word (not inside a longer one)."""
+    position = text.find(word)
+    while position > 0:
+        before = text[position - 1]
+        inside = before.isalnum() or (before in "'’" and text[position - 2 : position - 1]
+                                      .isalnum())
+        if not inside:
+            break
+        position = text.find(word, position + 1)
+    return max(position, 0)
+
+
 def make_snippet(text: str, stems: set[str] | frozenset[str], language: str, *,
                  width: int = 240) -> SafeString:
     """A window of `text` around the first matched word, with matches in <mark>.
 
-    Scans only up to the first match and then the window, so long texts stay cheap.
+    Only the text's distinct words are checked, and only the window is scanned word by
+    word, so long texts stay cheap.
     """
     stems = frozenset(stems)
-    text = " ".join((text or "").split())
-    first = next((t for t in TOKEN_RE.finditer(text)
-                  if token_matches(t.group(0), stems, language)), None)
+    text = text or ""
+    if "  " in text or any(space in text for space in "\n\r\t"):
+        text = " ".join(text.split())  # (indexed bodies are stored normalised already)
+    first = _first_match(text, stems, language)
     if first is None:
         cut = text[:width]
         return mark_safe(escape(cut) + ("…" if len(text) > width else ""))  # noqa: S308
-    start = max(0, first.start() - width // 3)
+    start = max(0, first - width // 3)
     if start:
         space = text.find(" ", start)
-        start = space + 1 if 0 <= space < first.start() else start
+        start = space + 1 if 0 <= space < first else start
     end = min(len(text), start + width)
     parts, position = [], start
+    cut_word = end < len(text) and text[end].isalnum()  # the window ends inside a word
     for token in TOKEN_RE.finditer(text, start, end):
-        if token.end() >= end or not token_matches(token.group(0), stems, language):
+        if (cut_word and token.end() == end) or not token_matches(token.group(0), stems,
+                                                                  language):
             continue
         parts.append(escape(text[position : token.start()]))
         parts.append(f"<mark>{escape(token.group(0))}</mark>")
