@@ -298,7 +298,7 @@ def run_naive(query: str) -> int:
 
 
 def fts_matches(query: str) -> int | None:
-    """How many documents the index matches before the top 200 are cut (SQLite only).
+    """How many documents the index matches before the top 100 are cut (SQLite only).
 
     The FTS engine scores every match, so this count drives the cost of a query.
     Mirrors search._match(): all words, else any word (typo correction not followed).
