@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from collections.abc import Iterator
 
 from django.conf import settings
@@ -27,11 +28,15 @@ TAG_RE = re.compile(r"<[^>]+>")
 
 
 def html_to_text(value: str) -> str:
-    """Plain text of stored HTML, without the glossary tooltips it carries."""
+    """Plain text of stored HTML, without the glossary tooltips it carries.
+
+    Composed (NFC), so "ë" typed as "e" plus a combining mark is one letter of one word
+    when snippets look for words.
+    """
     text = TOOLTIP_RE.sub("", value or "")
     text = BLOCK_TAG_RE.sub(" ", text)  # blocks separate words; inline tags (links) do not
     text = TAG_RE.sub("", text)
-    return " ".join(html.unescape(text).split())
+    return unicodedata.normalize("NFC", " ".join(html.unescape(text).split()))
 
 
 def _ages(obj) -> str:

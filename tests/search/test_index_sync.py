@@ -51,3 +51,13 @@ def test_indexed_text_keeps_punctuation_next_to_linked_terms():
             '<span class="app-term__definition" role="tooltip">Afpersing.</span></span>’.</p>'
             "<ul><li>een</li><li>twee</li></ul>")
     assert html_to_text(html) == "Dit heet ‘sextortion’. een twee"
+
+
+def test_indexed_text_is_composed_so_snippets_see_whole_words():
+    from handreiking.search.analysis import stem
+    from handreiking.search.documents import html_to_text
+    from handreiking.search.snippets import make_snippet
+
+    text = html_to_text("<p>Kinderen cre\u0065\u0308ren iets.</p>")  # e + combining diaeresis
+    assert text == "Kinderen creëren iets."
+    assert "<mark>creëren</mark>" in make_snippet(text, {stem("creeren", "nl")}, "nl")
