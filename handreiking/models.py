@@ -418,6 +418,8 @@ class SearchDocument(models.Model):
     extra_terms = models.TextField(blank=True)
     body_terms = models.TextField(blank=True)
     search_vector = SearchVectorField(null=True, editable=False)
+    # Title and extra alone (PostgreSQL): the head ranking tier, small enough to rank fast.
+    head_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         ordering = ["language", "kind", "title"]

@@ -1,4 +1,4 @@
-"""PostgreSQL backend: weighted tsvectors of the analysed terms, GIN index, ts_rank, pg_trgm."""
+"""PostgreSQL backend: weighted tsvectors of the analysed terms, GIN indexes, ts_rank, pg_trgm."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from django.contrib.postgres.search import (
     SearchVector,
     TrigramSimilarity,
 )
-from django.db.models import BooleanField, ExpressionWrapper, F, Q
+from django.db.models import F, Q
 
 from .base import Backend
 
@@ -17,24 +17,18 @@ from .base import Backend
 CONFIG = "simple"
 # ts_rank weights for D, C, B, A: title (A) far above aliases/summary (B) above body (C).
 RANK_WEIGHTS = [0.05, 0.2, 0.5, 1.0]
-
-
 HEAD_BONUS = 1_000_000.0  # any title/alias match ranks above every body-only match
 
 
-def _lexeme(term: str, weights: str = "") -> str:
-    quoted = "'" + term.replace("'", "''").replace("\\", "\\\\") + "'"
-    return f"{quoted}:{weights}" if weights else quoted
+def _lexeme(term: str) -> str:
+    return "'" + term.replace("'", "''").replace("\\", "\\\\") + "'"
 
 
-def tsquery(groups, *, weights: str = "") -> str:
-    """Raw tsquery text: `(a | b) & (c | (d & e))`; lexemes are always quoted.
-
-    `weights="AB"` restricts every lexeme to title and aliases/summary (the head tier).
-    """
+def tsquery(groups) -> str:
+    """Raw tsquery text: `(a | b) & (c | (d & e))`; lexemes are always quoted."""
     return " & ".join(
         "(" + " | ".join(
-            "(" + " & ".join(_lexeme(t, weights) for t in alternative) + ")"
+            "(" + " & ".join(_lexeme(t) for t in alternative) + ")"
             for alternative in group
         ) + ")"
         for group in groups
@@ -45,31 +39,42 @@ class PostgresBackend(Backend):
     def rebuild(self) -> None:
         from ..models import SearchDocument
 
+        head = (SearchVector("title_terms", weight="A", config=CONFIG)
+                + SearchVector("extra_terms", weight="B", config=CONFIG))
         SearchDocument.objects.update(
-            search_vector=SearchVector("title_terms", weight="A", config=CONFIG)
-            + SearchVector("extra_terms", weight="B", config=CONFIG)
-            + SearchVector("body_terms", weight="C", config=CONFIG)
+            head_vector=head,
+            search_vector=head + SearchVector("body_terms", weight="C", config=CONFIG),
         )
 
     def match(self, groups, *, language, age_group, kind, limit):
+        """Title and alias/summary matches first, then body-only matches, each by ts_rank.
+
+        As on SQLite, the head tier is ranked on its own small vectors, so a common word
+        never needs ts_rank over every (large, compressed) body vector when titles fill
+        the page; otherwise the whole vectors' best matches, minus the head's, follow.
+        """
         from ..models import SearchDocument
 
         query = SearchQuery(tsquery(groups), search_type="raw", config=CONFIG)
-        documents = SearchDocument.objects.filter(
-            search_vector=query, visible_in__contains=language
-        )
+        documents = SearchDocument.objects.filter(visible_in__contains=language)
         if kind:
             documents = documents.filter(kind=kind)
         if age_group:
             documents = documents.filter(
                 Q(age_groups="") | Q(age_groups__contains=f" {age_group} "))
-        head = SearchQuery(tsquery(groups, weights="AB"), search_type="raw", config=CONFIG)
-        ranked = documents.annotate(
-            rank=SearchRank(F("search_vector"), query, weights=RANK_WEIGHTS),
-            in_head=ExpressionWrapper(Q(search_vector=head), output_field=BooleanField()),
-        ).order_by("-in_head", "-rank", "id")
-        return [(pk, rank + (HEAD_BONUS if in_head else 0.0))
-                for pk, rank, in_head in ranked.values_list("id", "rank", "in_head")[:limit]]
+
+        def best(vector: str, count: int):
+            return (documents.filter(**{vector: query})
+                    .annotate(rank=SearchRank(F(vector), query, weights=RANK_WEIGHTS))
+                    .order_by("-rank", "id").values_list("id", "rank")[:count])
+
+        hits = [(pk, HEAD_BONUS + rank) for pk, rank in best("head_vector", limit)]
+        if len(hits) < limit:
+            in_head = {pk for pk, _rank in hits}
+            rest = [(pk, rank) for pk, rank in best("search_vector", limit + len(hits))
+                    if pk not in in_head]
+            hits.extend(rest[: limit - len(hits)])
+        return hits
 
     def similar_words(self, word, *, language, limit):
         from ..models import SearchTerm

@@ -11,7 +11,7 @@ def test_tsquery_quotes_every_lexeme():
     assert tsquery([[("pest",), ("pes",)], [("naak", "foto")]]) == \
         "(('pest') | ('pes')) & (('naak' & 'foto'))"
     assert tsquery([[("a'b",)]]) == "(('a''b'))"
-    assert tsquery([[("pest",)]], weights="AB") == "(('pest':AB))"
+    assert tsquery([[("a\\b",)]]) == "(('a\\\\b'))"
 
 
 @pytest.mark.django_db
@@ -19,10 +19,11 @@ def test_vectors_and_indexes(loaded):
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL-only: this run uses " + connection.vendor)
     assert not SearchDocument.objects.filter(search_vector__isnull=True).exists()
+    assert not SearchDocument.objects.filter(head_vector__isnull=True).exists()
+    indexes = {"searchdoc_vector_gin", "searchdoc_head_vector_gin", "searchterm_word_trgm"}
     with connection.cursor() as cursor:
-        cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname IN "
-                       "('searchdoc_vector_gin', 'searchterm_word_trgm')")
-        assert {row[0] for row in cursor.fetchall()} == {"searchdoc_vector_gin",
-                                                         "searchterm_word_trgm"}
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname = ANY(%s)",
+                       [list(indexes)])
+        assert {row[0] for row in cursor.fetchall()} == indexes
         cursor.execute("SELECT extname FROM pg_extension WHERE extname = 'pg_trgm'")
         assert cursor.fetchone()
