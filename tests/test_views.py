@@ -247,3 +247,14 @@ def test_crawl_from_home_reaches_every_page_type_and_all_are_ok(client, loaded):
             continue
         assert url(name, kwargs) in seen, f"{name} is not reachable by links from home"
     assert any(p.startswith("/en/") for p in seen), "the English pages are linked"
+
+
+@pytest.mark.django_db
+def test_search_page_heads_the_hits_with_some_of_the_words(client, loaded):
+    response = client.get("/nl/zoeken/", {"q": "naaktfoto doorgestuurd"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.count('<h2 class="app-results__section">Resultaten met een deel van je woorden'
+                      "</h2>") == 1
+    assert html.count('<ol class="app-results"') == 2
+    assert html.count("<ol") == html.count("</ol>")

@@ -18,6 +18,8 @@ from .base import Backend, SearchHit, SearchResults
 from .documents import build_documents
 
 MAX_HITS = 100
+FEW_HITS = 10  # fewer hits with all the words: add the hits with some of them, below
+SOME_WORDS_PENALTY = 100_000_000.0  # below every hit with all the words, on either backend
 MAX_SYNONYMS = 8  # per word: a query expands to a handful of names, never to hundreds
 TYPO_CANDIDATES = 60
 TYPO_MIN_RATIO = 0.75
@@ -162,21 +164,24 @@ def _languages_for(language: str) -> list[str]:
 
 
 def _match(query: str, *, language, age_group, kind, require_all=True):
+    """(scores by document id, query stems by text language, whether it has several words)."""
     backend = get_backend()
     scored: dict[int, float] = {}
     stems: dict[str, set[str]] = {}
+    several = False
     for text_language in _languages_for(language):
         words = analysis.words(query)
         groups = analysis.query_groups(query, text_language, _known_words(words, text_language))
         if not groups:
             continue
+        several = several or len(groups) > 1
         stems[text_language] = analysis.query_stems(groups)
         attempts = [groups] if require_all else [[sum(groups, [])]]
         for attempt in attempts:
             for pk, score in backend.match(attempt, language=language, age_group=age_group,
                                            kind=kind, limit=MAX_HITS):
                 scored[pk] = max(score, scored.get(pk, float("-inf")))
-    return scored, stems
+    return scored, stems, several
 
 
 def _correct(query: str, language: str) -> str:
@@ -200,29 +205,34 @@ def search(query: str, *, language: str, age_group: str | None = None,
            kind: str | None = None) -> SearchResults:
     """Ranked hits for a visitor's query; never raises for odd input, empty query -> no hits.
 
-    Tries all words first, then any word, then a typo-corrected query.
+    Hits with all the words come first; when there are few of them, hits with some of
+    the words follow ("naaktfoto doorgestuurd" also finds what says "naaktfoto" alone).
+    With no hits at all, the query is corrected for typos.
     """
     results = SearchResults(query=query)
     if not analysis.words(query):
         return results
-    scored, stems = _match(query, language=language, age_group=age_group, kind=kind)
-    if not scored:
-        scored, stems = _match(query, language=language, age_group=age_group, kind=kind,
-                               require_all=False)
+    filters = {"language": language, "age_group": age_group, "kind": kind}
+    scored, stems, several = _match(query, **filters)
+    partial: set[int] = set()
+    if len(scored) < FEW_HITS and several:
+        some, some_stems, _several = _match(query, **filters, require_all=False)
+        partial = set(some) - set(scored)
+        scored.update({pk: some[pk] - SOME_WORDS_PENALTY for pk in partial})
+        stems = {code: stems.get(code, set()) | found for code, found in some_stems.items()}
     if not scored:
         corrected = next(
             (c for c in (_correct(query, lang) for lang in _languages_for(language)) if c), ""
         )
         if corrected:
-            scored, stems = _match(corrected, language=language, age_group=age_group,
-                                   kind=kind)
+            scored, stems, _several = _match(corrected, **filters)
             if scored:
                 results.corrected_query = corrected
             else:
                 results.suggestion = corrected
     if not scored:
         return results
-    _build_hits(results, scored, stems, language)
+    _build_hits(results, scored, stems, language, partial)
     return results
 
 
@@ -248,8 +258,11 @@ def _document_rows(pks: list[int], columns: list[str]) -> list[tuple]:
 
 
 def _build_hits(results: SearchResults, scored: dict[int, float], stems: dict[str, set[str]],
-                language: str) -> None:
-    """Ranked hits from scored document ids: exact title/term matches first, then score."""
+                language: str, partial: set[int]) -> None:
+    """Ranked hits from scored document ids: exact title/term matches first, then score.
+
+    `partial` holds the ids that matched only some of the words.
+    """
     target = results.corrected_query or results.query
     meaningful = [w for w in analysis.words(target) if not analysis.is_stop_word(w, language)]
     wanted = " ".join(meaningful or analysis.words(target))
@@ -269,11 +282,13 @@ def _build_hits(results: SearchResults, scored: dict[int, float], stems: dict[st
             url=url if doc_language == language else translate_url(url, language),
             kind=kind, kind_label=labels.get(kind, kind), context=context,
             stems=stems_by_language.get(doc_language, frozenset()), language=doc_language,
-            score=scored[pk], snippet_source=extra)))
+            score=scored[pk], snippet_source=extra, all_words=pk not in partial)))
     ranked.sort(key=lambda item: item[0])
     for _key, exact, hit in ranked:
         if results.definition is None and exact and hit.kind == SearchDocument.Kind.TERM:
             results.definition = hit
+        if not hit.all_words and all(earlier.all_words for earlier in results.hits[-1:]):
+            hit.first_with_some_words = True
         results.hits.append(hit)
 
 

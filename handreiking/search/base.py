@@ -24,6 +24,8 @@ class SearchHit:
     score: float = 0.0
     # The text to quote; filled by search.attach_snippets() for the hits on the page shown.
     snippet_source: str = ""
+    all_words: bool = True  # False: it matched only some of the query's words
+    first_with_some_words: bool = False  # the results page puts a heading above it
 
     @cached_property
     def snippet_html(self) -> SafeString:

@@ -25,6 +25,7 @@ PAGE_TYPES = [
     "/nl/gespreksvragen/?age=kleuters",
     "/nl/zoeken/",
     "/nl/zoeken/?q=gepest",
+    "/nl/zoeken/?q=naaktfoto+doorgestuurd",
     "/nl/zoeken/?q=qqqxyz",
     "/nl/bestaat-niet/",
     "/en/",

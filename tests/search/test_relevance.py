@@ -118,3 +118,19 @@ def test_glossary_aliases_work_as_synonyms(loaded):
     found = titles("cyberbullying", 10)
     assert "Gendergelijkheid" in found, found
     assert titles("digitale kinderlokkerij", 1) == ["Grooming"]
+
+
+def test_few_hits_with_all_words_are_followed_by_hits_with_some(loaded):
+    both = search("naaktfoto doorgestuurd", language="nl").hits
+    with_all = [hit for hit in both if hit.all_words]
+    assert with_all and len(with_all) < len(both)
+    assert both[: len(with_all)] == with_all  # every hit with all the words comes first
+    first_partial = both[len(with_all)]
+    assert first_partial.first_with_some_words
+    assert sum(hit.first_with_some_words for hit in both) == 1
+    only_naaktfoto = {hit.pk for hit in search("naaktfoto", language="nl").hits}
+    assert only_naaktfoto <= {hit.pk for hit in both}
+
+
+def test_a_single_word_never_gets_partial_hits(loaded):
+    assert all(hit.all_words for hit in search("naaktfoto", language="nl").hits)
