@@ -216,10 +216,10 @@ def search(query: str, *, language: str, age_group: str | None = None,
     scored, stems, several = _match(query, **filters)
     partial: set[int] = set()
     if len(scored) < FEW_HITS and several:
-        some, some_stems, _several = _match(query, **filters, require_all=False)
+        # (The same words, so the same stems to highlight.)
+        some, _stems, _several = _match(query, **filters, require_all=False)
         partial = set(some) - set(scored)
         scored.update({pk: some[pk] - SOME_WORDS_PENALTY for pk in partial})
-        stems = {code: stems.get(code, set()) | found for code, found in some_stems.items()}
     if not scored:
         corrected = next(
             (c for c in (_correct(query, lang) for lang in _languages_for(language)) if c), ""
