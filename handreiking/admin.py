@@ -12,7 +12,7 @@ from modeltranslation.admin import (
     TranslationTabularInline,
 )
 
-from . import publishing, search
+from . import publishing
 from .models import (
     AgeGroup,
     Case,
@@ -26,6 +26,7 @@ from .models import (
     StepPlan,
     Theme,
 )
+from .text import normalise_text
 
 
 class EditConflictForm(forms.ModelForm):
@@ -44,6 +45,11 @@ class EditConflictForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        # The same normalisation as content files: CRLF from the browser, trailing spaces
+        # and decomposed letters never count as an edit.
+        for name, value in cleaned.items():
+            if isinstance(value, str) and name != "edit_token":
+                cleaned[name] = normalise_text(value)
         if self.instance.pk:
             current = (
                 type(self.instance).objects.filter(pk=self.instance.pk)
@@ -70,40 +76,26 @@ class ContentAdmin(TabbedTranslationAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        publish(form.instance)
+        publishing.publish()  # HTML, search and the content version, inlines included
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
-        search.rebuild_index()
+        publishing.publish()  # a deleted term's links go from every text that had them
 
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
-        search.rebuild_index()
+        publishing.publish()
 
 
-def publish(obj) -> None:
-    """Render an edited object's (and its children's) HTML once, then refresh search."""
-    if isinstance(obj, GlossaryTerm):
-        publishing.rerender_all()  # its words or definition may appear in every text
-    else:
-        glossary = publishing.glossary_from_database()
-        for item in [obj, *_children(obj)]:
-            changed = publishing.render_fields(item, glossary)
-            if changed:
-                type(item).objects.filter(pk=item.pk).update(
-                    **{name: getattr(item, name) for name in changed}
-                )
-    search.rebuild_index()
+class ChildForm(forms.ModelForm):
+    """Steps and questions: normalised like every other text, so unchanged saves are no-ops."""
 
-
-def _children(obj) -> list:
-    if isinstance(obj, StepPlan):
-        return list(obj.steps.all())
-    if isinstance(obj, QuestionList):
-        return list(obj.questions.all())
-    if isinstance(obj, Chapter):
-        return list(obj.sections.all())
-    return []
+    def clean(self):
+        cleaned = super().clean()
+        for name, value in cleaned.items():
+            if isinstance(value, str):
+                cleaned[name] = normalise_text(value)
+        return cleaned
 
 
 @admin.register(AgeGroup)
@@ -134,7 +126,9 @@ class SectionInline(TranslationStackedInline):
     model = Section
     form = EditConflictForm
     extra = 0
-    fields = ["order", "slug", "title", "show_title", "body", "age_groups", "themes"]
+    # edit_token must be rendered, or every unchanged save looks like a conflict.
+    fields = ["order", "slug", "title", "show_title", "body", "age_groups", "themes",
+              "edit_token"]
     filter_horizontal = ["age_groups", "themes"]
     show_change_link = True
 
@@ -164,6 +158,7 @@ class CaseAdmin(ContentAdmin):
 
 class QuestionInline(TranslationTabularInline):
     model = Question
+    form = ChildForm
     extra = 0
     fields = ["order", "text"]
 
@@ -179,6 +174,7 @@ class QuestionListAdmin(ContentAdmin):
 
 class StepInline(TranslationStackedInline):
     model = Step
+    form = ChildForm
     extra = 0
     fields = ["order", "title", "body"]
 

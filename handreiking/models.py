@@ -1,7 +1,9 @@
 """The guide's content as data: chapters, cases, glossary, organisations, plans, questions."""
 
 from django.contrib.postgres.search import SearchVectorField
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -26,9 +28,6 @@ class ContentItem(models.Model):
     loaded_hash = models.CharField(max_length=64, blank=True, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    # Markdown source field -> stored HTML field; rendered once on save/load.
-    MARKDOWN_FIELDS: dict[str, str] = {}
-
     class Meta:
         abstract = True
         ordering = ["order", "title"]
@@ -52,6 +51,7 @@ class AgeGroup(ContentItem):
             models.CheckConstraint(
                 condition=models.Q(min_age__lte=models.F("max_age")),
                 name="agegroup_min_age_not_above_max_age",
+                violation_error_message=_("min_age must not be above max_age."),
             ),
         ]
 
@@ -93,7 +93,6 @@ class GlossaryTerm(ContentItem):
         "self", blank=True, symmetrical=False, verbose_name=_("related terms")
     )
 
-    MARKDOWN_FIELDS = {"body": "body_html"}
 
     class Meta(ContentItem.Meta):
         verbose_name = _("glossary term")
@@ -107,6 +106,10 @@ class GlossaryTerm(ContentItem):
     @property
     def alias_list(self) -> list[str]:
         return [line.strip() for line in (self.aliases or "").splitlines() if line.strip()]
+
+
+CONTACT_DETAILS = ("website", "phone")
+validate_phone = RegexValidator(r"^\+?[0-9][0-9 \-]{2,30}$", _("Enter a phone number."))
 
 
 class HelpOrganisation(ContentItem):
@@ -124,9 +127,9 @@ class HelpOrganisation(ContentItem):
         EVERYONE = "everyone", _("everyone")
 
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
-    audiences = models.JSONField(_("audiences"), default=list, blank=True)
+    audiences = models.JSONField(_("audiences"), default=list)
     website = models.URLField(_("website"), blank=True)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True, validators=[validate_phone])
     in_appendix = models.BooleanField(_("listed in the appendix"), default=False)
     sources = models.JSONField(
         _("sources of contact details"),
@@ -137,7 +140,6 @@ class HelpOrganisation(ContentItem):
     body = models.TextField(_("what they help with"))
     body_html = models.TextField(editable=False, blank=True)
 
-    MARKDOWN_FIELDS = {"body": "body_html"}
 
     class Meta(ContentItem.Meta):
         verbose_name = _("help organisation")
@@ -156,6 +158,33 @@ class HelpOrganisation(ContentItem):
     def get_absolute_url(self) -> str:
         return reverse("handreiking:organisation-list") + f"#{self.slug}"
 
+    def clean(self) -> None:
+        """Audiences from the fixed list; every contact detail says where it comes from."""
+        errors: dict[str, list[ValidationError]] = {}
+        known = set(self.Audience.values)
+        if not isinstance(self.audiences, list) or any(a not in known for a in self.audiences):
+            errors["audiences"] = [ValidationError(
+                _("Use a list of: %(values)s."), params={"values": ", ".join(self.Audience.values)},
+                code="audiences")]
+        sources = self.sources if isinstance(self.sources, dict) else None
+        if sources is None or any(not isinstance(v, str) for v in sources.values()):
+            errors["sources"] = [ValidationError(
+                _("Use a mapping of contact detail to its origin."), code="sources")]
+        else:
+            for name in sources:
+                if name not in CONTACT_DETAILS:
+                    errors.setdefault("sources", []).append(ValidationError(
+                        _("%(name)r is not a contact detail; expected %(expected)s."),
+                        params={"name": name, "expected": ", ".join(CONTACT_DETAILS)},
+                        code="sources"))
+            for name in CONTACT_DETAILS:
+                if getattr(self, name) and not sources.get(name):
+                    errors.setdefault("sources", []).append(ValidationError(
+                        _("Say where the %(name)s comes from, e.g. {%(name)s: \"…\"}."),
+                        params={"name": name}, code="sources"))
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def is_acute(self) -> bool:
         return self.category == self.Category.ACUTE
@@ -171,12 +200,11 @@ class HelpOrganisation(ContentItem):
 
 
 class Chapter(ContentItem):
-    number = models.PositiveSmallIntegerField(_("number"))
+    number = models.PositiveSmallIntegerField(_("number"), validators=[MinValueValidator(1)])
     summary = models.CharField(_("summary"), max_length=400, blank=True)
     body = models.TextField(_("introduction"), blank=True)
     body_html = models.TextField(editable=False, blank=True)
 
-    MARKDOWN_FIELDS = {"body": "body_html"}
 
     class Meta(ContentItem.Meta):
         verbose_name = _("chapter")
@@ -206,7 +234,6 @@ class Section(Tagged, ContentItem):
     body = models.TextField(_("text"), blank=True)
     body_html = models.TextField(editable=False, blank=True)
 
-    MARKDOWN_FIELDS = {"body": "body_html"}
 
     class Meta(ContentItem.Meta):
         verbose_name = _("section")
@@ -237,14 +264,16 @@ class Case(Tagged, ContentItem):
         HelpOrganisation, blank=True, verbose_name=_("help organisations")
     )
 
-    MARKDOWN_FIELDS = {"story": "story_html", "advice": "advice_html"}
 
     class Meta(ContentItem.Meta):
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         constraints = [
             models.UniqueConstraint(fields=["slug"], name="case_unique_slug"),
-            models.CheckConstraint(condition=models.Q(age__lte=18), name="case_child_age"),
+            models.CheckConstraint(
+                condition=models.Q(age__lte=18), name="case_child_age",
+                violation_error_message=_("A case is about a child: age 18 at most."),
+            ),
         ]
 
     def get_absolute_url(self) -> str:
@@ -271,7 +300,6 @@ class QuestionList(Tagged, ContentItem):
     body = models.TextField(_("introduction"), blank=True)
     body_html = models.TextField(editable=False, blank=True)
 
-    MARKDOWN_FIELDS = {"body": "body_html"}
 
     class Meta(ContentItem.Meta):
         verbose_name = _("question list")
@@ -297,8 +325,6 @@ class Question(models.Model):
     text = models.TextField(_("question"))
     text_html = models.TextField(editable=False, blank=True)
 
-    MARKDOWN_FIELDS = {"text": "text_html"}
-    INLINE_MARKDOWN = True
 
     class Meta:
         verbose_name = _("question")
@@ -344,7 +370,6 @@ class StepPlan(Tagged, ContentItem):
         HelpOrganisation, blank=True, verbose_name=_("organisations to contact")
     )
 
-    MARKDOWN_FIELDS = {"body": "body_html"}
 
     class Meta(ContentItem.Meta):
         verbose_name = _("step plan")
@@ -370,7 +395,6 @@ class Step(models.Model):
     body = models.TextField(_("text"), blank=True)
     body_html = models.TextField(editable=False, blank=True)
 
-    MARKDOWN_FIELDS = {"body": "body_html"}
 
     class Meta:
         verbose_name = _("step")
@@ -463,3 +487,37 @@ class SearchIndexState(models.Model):
 
     def __str__(self) -> str:
         return f"search index version {self.version}"
+
+
+class ContentVersion(models.Model):
+    """One row whose number the publisher bumps whenever published content changes.
+
+    Page caches and ETags are keyed on it, so an edit shows on the very next request
+    of every process sharing the database, with nothing to invalidate.
+    """
+
+    version = models.PositiveBigIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(id=1),
+                                              name="contentversion_single_row")]
+
+    def __str__(self) -> str:
+        return f"content version {self.version}"
+
+    @classmethod
+    def bump(cls) -> int:
+        """Increase the version by one (creating the row on first use); return it."""
+        from django.utils import timezone
+
+        with transaction.atomic():
+            updated = cls.objects.filter(pk=1).update(version=models.F("version") + 1,
+                                                      updated_at=timezone.now())
+            if not updated:
+                cls.objects.create(pk=1, version=1)
+            return cls.objects.values_list("version", flat=True).get(pk=1)
+
+    @classmethod
+    def current(cls) -> int:
+        return cls.objects.filter(pk=1).values_list("version", flat=True).first() or 0

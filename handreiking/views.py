@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
@@ -27,26 +26,12 @@ from .models import (
     StepPlan,
     Theme,
 )
-
-PLAN_PREFETCH = [
-    Prefetch("steps", queryset=Step.objects.order_by("order")),
-    "organisations",
-    "age_groups",
-]
-QUESTION_PREFETCH = ["questions", "age_groups", "themes"]
+from .schema import LANGUAGES
+from .selectors import PLAN_PREFETCH, QUESTION_PREFETCH, chapter_outline
 
 
 def _plans():
     return StepPlan.objects.select_related("chapter").prefetch_related(*PLAN_PREFETCH)
-
-
-@dataclass
-class Block:
-    """One section of a chapter page with the lists and plans shown right after it."""
-
-    section: Section | None
-    question_lists: list = field(default_factory=list)
-    step_plans: list = field(default_factory=list)
 
 
 @require_GET
@@ -74,29 +59,13 @@ def chapter_list(request):
 @require_GET
 def chapter_detail(request, slug):
     chapter = get_object_or_404(Chapter, slug=slug)
-    age = selected_age_group(request)
-    sections = list(
-        chapter.sections.prefetch_related("age_groups", "themes").order_by("order", "title")
-    )
-    lists = chapter.question_lists.prefetch_related(*QUESTION_PREFETCH)
-    plans = chapter.step_plans.prefetch_related(*PLAN_PREFETCH)
-    blocks = OrderedDict((s.pk, Block(section=s)) for s in sections
-                         if fits(age, s.age_groups.all()))
-    trailing = Block(section=None)
-    for question_list in lists:
-        if fits(age, question_list.age_groups.all()):
-            blocks.get(question_list.section_id, trailing).question_lists.append(question_list)
-    for plan in plans:
-        if fits(age, plan.age_groups.all()):
-            blocks.get(plan.section_id, trailing).step_plans.append(plan)
-    cases = [c for c in chapter.cases.prefetch_related("age_groups", "themes", "terms")
-             if fits(age, c.age_groups.all())]
+    outline = chapter_outline(chapter, selected_age_group(request))
     numbers = list(Chapter.objects.values_list("number", "slug", "title_nl", "title_en"))
     context = {
         "chapter": chapter,
-        "blocks": [*blocks.values(), trailing],
-        "cases": cases,
-        "hidden_count": len(sections) - len(blocks),
+        "blocks": outline.blocks,
+        "cases": outline.cases,
+        "hidden_count": outline.hidden_count,
         "previous": _neighbour(numbers, chapter.number, -1, request),
         "next": _neighbour(numbers, chapter.number, +1, request),
     }
@@ -155,19 +124,25 @@ def glossary(request):
 @require_GET
 def glossary_detail(request, slug):
     term = get_object_or_404(GlossaryTerm.objects.prefetch_related("related"), slug=slug)
-    marker = f'data-term="{term.slug}"'
-    html = f"body_html_{request.LANGUAGE_CODE}"
     occurrences = {
         "sections": Section.objects.select_related("chapter")
-                    .filter(**{f"{html}__contains": marker}),
-        "cases": Case.objects.filter(**{f"story_html_{request.LANGUAGE_CODE}__contains": marker})
-        | Case.objects.filter(**{f"advice_html_{request.LANGUAGE_CODE}__contains": marker})
-        | Case.objects.filter(terms=term),
-        "steps": Step.objects.select_related("plan").filter(**{f"{html}__contains": marker}),
+                    .filter(_links_to(term, "body_html")),
+        "cases": Case.objects.filter(_links_to(term, "story_html", "advice_html")
+                                     | Q(terms=term)).distinct(),
+        "steps": Step.objects.select_related("plan").filter(_links_to(term, "body_html")),
     }
-    occurrences["cases"] = occurrences["cases"].distinct()
     return render(request, "handreiking/glossary_detail.html",
                   {"term": term, "occurrences": occurrences})
+
+
+def _links_to(term: GlossaryTerm, *fields: str) -> Q:
+    """Rows whose text links this term in either language: the same list on both sites."""
+    marker = f'data-term="{term.slug}"'
+    condition = Q()
+    for name in fields:
+        for code in LANGUAGES:
+            condition |= Q(**{f"{name}_{code}__contains": marker})
+    return condition
 
 
 @require_GET

@@ -34,7 +34,7 @@ def loaded_module(django_db_setup, django_db_blocker):
     Each test still runs in its own transaction, rolled back afterwards, so tests
     may change the content freely; the module's end empties the database again.
     """
-    from handreiking.loader import load_content
+    from handreiking.files.loader import load_content
 
     with django_db_blocker.unblock():
         report = load_content(root=REAL_CONTENT)

@@ -5,7 +5,7 @@ from http import HTTPStatus
 import pytest
 from django.urls import reverse
 
-from handreiking.loader import ContentConflictError, load_content
+from handreiking.files.loader import ContentConflictError, load_content
 from handreiking.models import (
     AgeGroup,
     Case,

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from handreiking.loader import load_content
+from handreiking.files.loader import load_content
 
 from .conftest import scale_content
 

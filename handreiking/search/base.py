@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Protocol
 
+from django.db import connection
 from django.utils.safestring import SafeString
 
 from .snippets import make_snippet
@@ -53,3 +54,14 @@ class Backend(Protocol):
 
     def similar_words(self, word: str, *, language: str, limit: int) -> list[str]:
         """Vocabulary words that look like `word`, most similar first (typo tolerance)."""
+
+
+def get_backend() -> Backend:
+    """The backend for the database in use; views never import one directly."""
+    if connection.vendor == "postgresql":
+        from .postgres import PostgresBackend
+
+        return PostgresBackend()
+    from .sqlite import SQLiteBackend
+
+    return SQLiteBackend()

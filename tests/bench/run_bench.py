@@ -311,7 +311,8 @@ def fts_matches(query: str) -> int | None:
 
     if connection.vendor != "sqlite":
         return None
-    groups = analysis.query_groups(query, "nl", pkg._known_words(analysis.words(query), "nl"))
+    known = pkg.querying._known_words(analysis.words(query), "nl")
+    groups = analysis.query_groups(query, "nl", known)
     if not groups:
         return 0
     with connection.cursor() as cursor:
@@ -351,9 +352,10 @@ def phase_breakdown(queries: list[str], rounds: int) -> dict[str, dict[str, floa
     from handreiking import search as pkg
 
     backend_class = type(pkg.get_backend())
-    patches = [(pkg, "_known_words"), (pkg, "_correct"), (pkg.analysis, "query_groups"),
+    patches = [(pkg.querying, "_known_words"), (pkg.querying, "_correct"),
+               (pkg.analysis, "query_groups"),
                (backend_class, "match"), (backend_class, "similar_words"),
-               (pkg, "_build_hits")]
+               (pkg.querying, "_build_hits")]
     names = {"_known_words": "known_words", "_correct": "typo_other", "query_groups":
              "analysis", "match": "fts_match", "similar_words": "similar_words",
              "_build_hits": "build_hits"}
@@ -548,7 +550,7 @@ def main(argv=None) -> int:
     settings.DEBUG = False  # as in production; also stops Django keeping every query
     drop_database = create_database(vendor)
     try:
-        from handreiking.loader import load_content
+        from handreiking.files.loader import load_content
         from handreiking.models import SearchDocument, SearchTerm
 
         print(f"Search benchmark — {datetime.now():%Y-%m-%d %H:%M}")

@@ -33,7 +33,7 @@ def browser():
 @pytest.fixture
 def site(live_server, transactional_db):
     """The live server's base URL, with the shipped content loaded."""
-    from handreiking.loader import load_content
+    from handreiking.files.loader import load_content
 
     from ..conftest import REAL_CONTENT
 

@@ -80,11 +80,11 @@ def test_missing_folder_is_a_clear_error(tmp_path):
     assert "is not a folder" in err.getvalue()
 
 
-def test_rebuild_search_index_command(loaded):
+def test_publish_command(loaded):
     from handreiking.models import SearchDocument
 
     SearchDocument.objects.all().delete()
     out = io.StringIO()
-    call_command("rebuild_search_index", stdout=out)
-    assert "Indexed" in out.getvalue()
-    assert SearchDocument.objects.filter(kind="term").count() == 19
+    call_command("publish", stdout=out)
+    assert "indexed" in out.getvalue()
+    assert SearchDocument.objects.filter(kind="term", language="nl").count() == 19

@@ -2,7 +2,7 @@
 
 import pytest
 
-from handreiking.loader import load_content
+from handreiking.files.loader import load_content
 from handreiking.models import Case, SearchDocument, SearchTerm
 from handreiking.search import rebuild_index, search
 
@@ -34,6 +34,7 @@ def test_removed_file_is_gone_from_search(content_dir):
     load_content(root=content_dir)
     assert any(h.title.startswith("Ezra") for h in search("Zayn", language="nl").hits)
     (content_dir / "cases/05-ezra.md").unlink()
+    (content_dir / "en/cases/05-ezra.md").unlink()
     load_content(root=content_dir)
     assert not any(h.title.startswith("Ezra") for h in search("Zayn", language="nl").hits)
 
@@ -45,7 +46,7 @@ def test_model_deletion_through_rebuild(loaded):
 
 
 def test_indexed_text_keeps_punctuation_next_to_linked_terms():
-    from handreiking.search.documents import html_to_text
+    from handreiking.search.indexing import html_to_text
 
     html = ('<p>Dit heet ‘<span class="app-term"><a href="/x">sextortion</a>'
             '<span class="app-term__definition" role="tooltip">Afpersing.</span></span>’.</p>'
@@ -55,7 +56,7 @@ def test_indexed_text_keeps_punctuation_next_to_linked_terms():
 
 def test_indexed_text_is_composed_so_snippets_see_whole_words():
     from handreiking.search.analysis import stem
-    from handreiking.search.documents import html_to_text
+    from handreiking.search.indexing import html_to_text
     from handreiking.search.snippets import make_snippet
 
     text = html_to_text("<p>Kinderen cre\u0065\u0308ren iets.</p>")  # e + combining diaeresis

@@ -10,7 +10,7 @@ from django.db import connection
 
 @pytest.mark.django_db(transaction=True)
 def test_search_keeps_working_across_the_fts_table_migration():
-    from handreiking.loader import load_content
+    from handreiking.files.loader import load_content
     from handreiking.search import search
 
     load_content(root=Path(settings.CONTENT_DIR))

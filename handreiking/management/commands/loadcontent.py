@@ -5,8 +5,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from handreiking.loader import ContentConflictError, load_content
-from handreiking.records import ContentValidationError
+from handreiking.files.loader import ContentConflictError, load_content
+from handreiking.files.records import ContentValidationError
 
 
 class Command(BaseCommand):
@@ -53,9 +53,16 @@ class Command(BaseCommand):
                 self.stdout.write(f"deleted: {label}")
             for label in report.overwritten:
                 self.stdout.write(f"overwrote admin edit: {label}")
+            for language, count in report.missing_translations.items():
+                self.stdout.write(f"missing {language} translations: {count} field(s)")
         prefix = "Dry run: would make" if report.dry_run else "Loaded with"
         if report.changes:
             message = f"{prefix} {report.changes} change(s)."
+            if report.rerendered:
+                message += f" Re-rendered {report.rerendered} item(s)."
+        elif report.rerendered:
+            message = (f"No file changes; re-rendered {report.rerendered} item(s) whose stored "
+                       "HTML was out of date.")
         else:
             message = "No changes: the database already matches the content files."
         if verbosity >= 1:

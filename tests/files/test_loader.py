@@ -5,7 +5,8 @@ import shutil
 
 import pytest
 
-from handreiking.loader import ContentConflictError, load_content
+from handreiking.files.loader import ContentConflictError, load_content
+from handreiking.files.records import ContentValidationError
 from handreiking.models import (
     AgeGroup,
     Case,
@@ -17,9 +18,8 @@ from handreiking.models import (
     Step,
     StepPlan,
 )
-from handreiking.records import ContentValidationError
 
-from .conftest import dump_database, write
+from ..conftest import dump_database, write
 
 pytestmark = pytest.mark.django_db
 
@@ -90,6 +90,7 @@ def test_an_edited_file_updates_its_row(content_dir):
 def test_a_removed_file_deletes_its_row_and_is_reported(content_dir):
     load_content(root=content_dir)
     (content_dir / "cases/05-ezra.md").unlink()
+    (content_dir / "en/cases/05-ezra.md").unlink()
     report = load_content(root=content_dir)
     assert report.counts["cases"].deleted == 1
     assert any("cases/ezra" in line for line in report.deleted)
@@ -99,6 +100,7 @@ def test_a_removed_file_deletes_its_row_and_is_reported(content_dir):
 def test_a_removed_chapter_takes_its_sections_along(content_dir):
     load_content(root=content_dir)
     shutil.rmtree(content_dir / "chapters/07-vragen-van-leerkrachten")
+    shutil.rmtree(content_dir / "en/chapters/07-vragen-van-leerkrachten")
     load_content(root=content_dir)
     assert not Chapter.objects.filter(number=7).exists()
     assert not Section.objects.filter(chapter__number=7).exists()
@@ -186,7 +188,7 @@ BAD_INPUT = {
     "unknown choice": (
         lambda d: replace_in(d / "organisations/01-113.md", "category: acute",
                              "category: urgent"),
-        "content/organisations/01-113.md: category: unknown value 'urgent'",
+        "content/organisations/01-113.md: category: Value 'urgent' is not a valid choice",
     ),
     "case without advice": (
         lambda d: replace_in(d / "cases/01-xavi.md", "<!-- advice -->", ""),
@@ -199,11 +201,11 @@ BAD_INPUT = {
     ),
     "contact detail without source": (
         lambda d: set_key(d / "organisations/ggd.md", "phone", "phone: 0800-1234"),
-        "content/organisations/ggd.md: sources: says where the phone comes from",
+        "content/organisations/ggd.md: sources: Say where the phone comes from",
     ),
     "bad website": (
         lambda d: set_key(d / "organisations/ggd.md", "website", "website: javascript:alert(1)"),
-        "content/organisations/ggd.md: website: 'javascript:alert(1)' is not an http(s) URL",
+        "content/organisations/ggd.md: website: Enter a valid URL",
     ),
     "pdf artefact": (
         lambda d: replace_in(d / "glossary/doxing.md", "Het openbaar", "•\t� Het openbaar"),
@@ -228,7 +230,7 @@ BAD_INPUT = {
     ),
     "min age above max age": (
         lambda d: replace_in(d / "age-groups/01-kleuters.md", "min_age: 0", "min_age: 9"),
-        "content/age-groups/01-kleuters.md: min_age: must not be above max_age",
+        "content/age-groups/01-kleuters.md: min_age: min_age must not be above max_age",
     ),
 }
 

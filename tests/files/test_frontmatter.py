@@ -2,9 +2,9 @@
 
 import pytest
 
-from handreiking.frontmatter import ContentError, parse_file, split_order_prefix
+from handreiking.files.frontmatter import ContentError, parse_file, split_order_prefix
 
-from .conftest import write
+from ..conftest import write
 
 
 def test_parses_metadata_and_body(tmp_path):

@@ -9,6 +9,8 @@ from typing import Any
 
 import yaml
 
+from ..text import normalise_text
+
 # Footers of the source PDF must never leak into content (issue #3).
 FORBIDDEN_TEXT = {
     "\u2022": "a PDF bullet (•); use a Markdown list",
@@ -81,7 +83,7 @@ def parse_file(path: Path, *, display_path: str | None = None) -> ContentFile:
         raise ContentError(shown, "is not valid UTF-8 text") from None
     except OSError as exc:
         raise ContentError(shown, f"cannot be read ({exc.strerror})") from None
-    raw = raw.replace("\r\n", "\n")
+    raw = normalise_text(raw) + "\n"
     if not raw.startswith("---\n"):
         raise ContentError(shown, "must start with a front matter block opened by '---'")
     closing = CLOSING_FENCE.search(raw, 4)

@@ -1,0 +1,1 @@
+"""Files ⇄ database: parse and validate `content/` (records), load it (loader)."""
