@@ -315,3 +315,153 @@ def test_m2m_edit_in_admin_counts_as_an_edit(content_dir):
     case.age_groups.add(AgeGroup.objects.get(slug="bovenbouw"))
     with pytest.raises(ContentConflictError, match="cases/xavi"):
         load_content(root=content_dir)
+
+
+# --- Renames, renumbering and reordering load cleanly -------------------------------------------
+
+
+def _chapter_dirs(root, name):
+    return [root / "chapters" / name, root / "en/chapters" / name]
+
+
+def test_renaming_a_chapter_folder_loads(content_dir):
+    load_content(root=content_dir)
+    for old in _chapter_dirs(content_dir, "07-vragen-van-leerkrachten"):
+        old.rename(old.with_name("07-vragen-uit-de-klas"))
+    for path in content_dir.rglob("*.md"):
+        text = path.read_text(encoding="utf-8")
+        if "chapter: vragen-van-leerkrachten" in text:
+            path.write_text(text.replace("chapter: vragen-van-leerkrachten",
+                                         "chapter: vragen-uit-de-klas"), encoding="utf-8")
+    report = load_content(root=content_dir)
+    assert report.counts["chapters"].created == 1 and report.counts["chapters"].deleted == 1
+    chapter = Chapter.objects.get(number=7)
+    assert chapter.slug == "vragen-uit-de-klas"
+    assert chapter.sections.count() == 4
+    assert not Chapter.objects.filter(slug="vragen-van-leerkrachten").exists()
+
+
+def test_swapping_two_chapter_numbers_loads(content_dir):
+    load_content(root=content_dir)
+    replace_in(content_dir / "chapters/05-incidenten-voorkomen/_index.md", "number: 5",
+               "number: 6")
+    replace_in(content_dir / "chapters/06-bij-een-incident/_index.md", "number: 6", "number: 5")
+    report = load_content(root=content_dir)
+    assert report.counts["chapters"].updated == 2
+    assert Chapter.objects.get(slug="incidenten-voorkomen").number == 6
+    assert Chapter.objects.get(slug="bij-een-incident").number == 5
+
+
+def test_inserting_a_chapter_in_the_middle_loads(content_dir):
+    load_content(root=content_dir)
+    for number in range(7, 2, -1):  # 3…7 become 4…8
+        index = next(content_dir.glob(f"chapters/0{number}-*/_index.md"))
+        replace_in(index, f"number: {number}", f"number: {number + 1}")
+    write(content_dir / "chapters/03-nieuw-hoofdstuk/_index.md",
+          "---\ntitle: Een nieuw hoofdstuk\nnumber: 3\n---\nTekst.\n")
+    report = load_content(root=content_dir)
+    assert report.counts["chapters"].created == 1
+    assert report.counts["chapters"].updated == 5
+    assert list(Chapter.objects.values_list("number", flat=True)) == list(range(1, 9))
+    assert Chapter.objects.get(number=3).slug == "nieuw-hoofdstuk"
+
+
+def test_reordering_steps_loads(content_dir):
+    load_content(root=content_dir)
+    plan_path = content_dir / "step-plans/02-incidenten-voorkomen.md"
+    en_path = content_dir / "en/step-plans/02-incidenten-voorkomen.md"
+    for path in (plan_path, en_path):
+        head, body = path.read_text(encoding="utf-8").split("\n---\n", 1)
+        parts = body.split("\n## ")
+        intro, steps = parts[0], parts[1:]
+        path.write_text(head + "\n---\n" + "\n## ".join([intro, *reversed(steps)]) + "\n",
+                        encoding="utf-8")
+    first_before = Step.objects.get(plan__slug="incidenten-voorkomen", order=1).title_nl
+    report = load_content(root=content_dir)
+    assert report.counts["step-plans"].updated == 1
+    steps = list(Step.objects.filter(plan__slug="incidenten-voorkomen").order_by("order"))
+    assert steps[-1].title_nl == first_before
+    assert [s.order for s in steps] == list(range(1, len(steps) + 1))
+
+
+OVER_LONG = {
+    "title": (lambda d: set_key(d / "themes/02-consent.md", "title", "title: " + "x" * 301),
+              "content/themes/02-consent.md: title: Ensure this value has at most 300"),
+    "english title": (
+        lambda d: set_key(d / "en/themes/02-consent.md", "title", "title: " + "x" * 301),
+        "content/en/themes/02-consent.md: title: Ensure this value has at most 300"),
+    "phone": (lambda d: set_key(d / "organisations/01-113.md", "phone", "phone: " + "1" * 41),
+              "content/organisations/01-113.md: phone: Ensure this value has at most 40"),
+    "summary": (
+        lambda d: replace_in(d / "cases/01-xavi.md", "summary: \"", "summary: \"" + "x" * 400),
+        "content/cases/01-xavi.md: summary: Ensure this value has at most 400"),
+    "slug": (lambda d: set_key(d / "glossary/doxing.md", "slug", "slug: " + "d" * 121),
+             "content/glossary/doxing.md: slug: Ensure this value has at most 120"),
+}
+
+
+@pytest.mark.parametrize("case", list(OVER_LONG), ids=list(OVER_LONG))
+def test_over_long_values_are_reported_on_every_database(content_dir, case):
+    load_content(root=content_dir)
+    break_content, expected = OVER_LONG[case]
+    break_content(content_dir)
+    before = dump_database()
+    with pytest.raises(ContentValidationError) as info:
+        load_content(root=content_dir)
+    messages = [str(error) for error in info.value.errors]
+    assert any(expected in message for message in messages), messages
+    assert dump_database() == before
+
+
+def test_a_database_refusal_is_a_report_not_a_traceback(content_dir, monkeypatch):
+    from django.db import IntegrityError
+
+    from handreiking.models import Theme
+
+    load_content(root=content_dir)
+    replace_in(content_dir / "themes/02-consent.md", "title: Consent", "title: Toestemming")
+    before = dump_database()
+
+    def refuse(self, *args, **kwargs):
+        raise IntegrityError("UNIQUE constraint failed: handreiking_theme.slug")
+
+    monkeypatch.setattr(Theme, "save", refuse)
+    with pytest.raises(ContentValidationError) as info:
+        load_content(root=content_dir)
+    assert str(info.value.errors[0]).startswith(
+        "content/themes/02-consent.md: (item): the database refused it: UNIQUE")
+    assert dump_database() == before
+
+
+def test_a_rerender_without_file_changes_is_reported(content_dir):
+    load_content(root=content_dir)
+    Section.objects.filter(slug="online-risicos").update(body_html_nl="<p>oud</p>")
+    report = load_content(root=content_dir)
+    assert report.changes == 0
+    assert report.rerendered == 1
+    assert "<p>oud</p>" not in Section.objects.get(slug="online-risicos").body_html_nl
+
+
+def test_round_trip_text_is_byte_identical(content_dir):
+    """Every body stored from a file equals the file's text byte for byte."""
+    from handreiking.files.frontmatter import parse_file
+    from handreiking.schema import KINDS
+
+    load_content(root=content_dir)
+    checked = 0
+    for kind in KINDS:
+        if kind.children or len(kind.body.fields) != 1:
+            continue
+        for obj in kind.model.objects.all():
+            body = parse_file(content_dir.parent / obj.source_path).body
+            assert getattr(obj, f"{kind.body.fields[0]}_nl") == body, obj.source_path
+            checked += 1
+    assert checked > 90
+
+
+def test_reports_missing_english_fields(content_dir):
+    report = load_content(root=content_dir)
+    assert report.missing_translations == {"en": 0}
+    (content_dir / "en/glossary/doxing.md").unlink()
+    report = load_content(root=content_dir)
+    assert report.missing_translations == {"en": 2}  # title and definition
