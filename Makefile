@@ -4,15 +4,32 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8000
 STAMP  := $(VENV)/.installed-stamp
+SECRET := $(VENV)/secret-key
 
-.PHONY: run test bench install migrate content messages clean
+.PHONY: run serve test bench install migrate content messages static clean
 
-run: install migrate messages content
+# Development server, with debug pages (DJANGO_DEBUG=1 only here and in tests).
+run: export DJANGO_DEBUG = 1
+run: install messages migrate content
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+# Production-like: DJANGO_DEBUG=0, hashed and compressed static files, gunicorn with
+# workers and threads from the environment (WEB_CONCURRENCY, GUNICORN_THREADS).
+# Plain http on 127.0.0.1, so no HTTPS redirect here; behind a TLS proxy leave it on.
+serve: export DJANGO_DEBUG = 0
+serve: export DJANGO_SECURE_SSL_REDIRECT ?= 0
+serve: export PORT := $(PORT)
+serve: install $(SECRET) messages
+	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat $(SECRET))}" $(PY) manage.py migrate --no-input
+	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat $(SECRET))}" $(PY) manage.py loadcontent
+	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat $(SECRET))}" $(PY) manage.py collectstatic --no-input -v0
+	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat $(SECRET))}" $(VENV)/bin/gunicorn handreiking.wsgi:application -c python:handreiking.gunicorn_conf
+
+test: export DJANGO_DEBUG = 1
 test: install messages
 	$(PY) -m pytest
 
+bench: export DJANGO_DEBUG = 1
 bench: install messages
 	$(PY) tests/bench/run_bench.py
 
@@ -24,13 +41,18 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --editable ".[test]"
 	touch $(STAMP)
 
+# A local secret for `make serve` (never committed; set DJANGO_SECRET_KEY to override).
+$(SECRET): | install
+	$(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > $(SECRET)
+
 migrate: install
 	$(PY) manage.py migrate --no-input
 
 content: install
 	$(PY) manage.py loadcontent
 
-# Pure-Python compile (Babel), so no GNU gettext is needed on the machine.
+# Pure-Python compile (Babel), so no GNU gettext is needed on the machine. The .mo files
+# are committed too (stored HTML depends on them); this keeps them in step with the .po.
 messages: install
 	$(VENV)/bin/pybabel compile --domain django --directory locale --statistics
 

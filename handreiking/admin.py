@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import (
-    TabbedTranslationAdmin,
+    TranslationAdmin,
     TranslationStackedInline,
     TranslationTabularInline,
 )
@@ -65,7 +65,13 @@ class EditConflictForm(forms.ModelForm):
         return cleaned
 
 
-class ContentAdmin(TabbedTranslationAdmin):
+class ContentAdmin(TranslationAdmin):
+    """Both languages side by side ("title [nl]", "title [en]").
+
+    Not modeltranslation's tabbed admin: that loads jQuery UI from a CDN, which the
+    site's CSP (and its promise of no third-party requests) rules out.
+    """
+
     form = EditConflictForm
     search_fields = ["slug", "title_nl", "title_en"]
     readonly_fields = ["source_path", "updated_at"]

@@ -508,15 +508,26 @@ class ContentVersion(models.Model):
 
     @classmethod
     def bump(cls) -> int:
-        """Increase the version by one (creating the row on first use); return it."""
+        """Move to a new version (creating the row on first use); return it.
+
+        The new number is the current time in milliseconds (or one more than the last,
+        if that is later), never a small counter: a database restored from a backup, or
+        a test rolled back, must not reuse a version whose pages a cache still holds.
+        """
+        import time
+
         from django.utils import timezone
 
         with transaction.atomic():
-            updated = cls.objects.filter(pk=1).update(version=models.F("version") + 1,
-                                                      updated_at=timezone.now())
-            if not updated:
-                cls.objects.create(pk=1, version=1)
-            return cls.objects.values_list("version", flat=True).get(pk=1)
+            row = cls.objects.select_for_update().filter(pk=1).first()
+            now = time.time_ns() // 1_000_000
+            if row is None:
+                row = cls.objects.create(pk=1, version=now)
+            else:
+                row.version = max(row.version + 1, now)
+                row.updated_at = timezone.now()
+                row.save(update_fields=["version", "updated_at"])
+            return row.version
 
     @classmethod
     def current(cls) -> int:

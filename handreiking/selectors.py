@@ -49,11 +49,10 @@ def chapter_outline(chapter: Chapter, age: AgeGroup | None) -> ChapterOutline:
     moves up to the nearest visible section before it, so it never jumps to the end
     of the chapter. Lists and plans without a section come last, as in the source.
     """
-    sections = list(chapter.sections.prefetch_related("age_groups", "themes")
-                    .order_by("order", "title"))
+    sections = list(chapter.sections.prefetch_related("age_groups").order_by("order", "title"))
     lists = list(chapter.question_lists.prefetch_related(*QUESTION_PREFETCH))
     plans = list(chapter.step_plans.prefetch_related(*PLAN_PREFETCH))
-    cases = list(chapter.cases.prefetch_related("age_groups", "themes", "terms"))
+    cases = list(chapter.cases.prefetch_related("age_groups"))
 
     leading = Block(section=None)
     blocks: dict[int, Block] = {}

@@ -1,6 +1,7 @@
 """Settings for Handreiking: one module, switched by environment variables (see README)."""
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -17,13 +18,22 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
+
+
 # --- Security -----------------------------------------------------------------
-DEBUG = env_bool("DJANGO_DEBUG", True)
+# Production unless DJANGO_DEBUG=1 is set (`make run` sets it): an operator who forgets
+# the variable gets a locked-down site, never debug pages.
+DEBUG = env_bool("DJANGO_DEBUG", False)
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG=0.")
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY must be set in production (DJANGO_DEBUG is not 1). For "
+            "development, set DJANGO_DEBUG=1 (make run and make test do).")
     SECRET_KEY = "insecure-development-key-do-not-use-in-production"
 
 ALLOWED_HOSTS = [
@@ -36,12 +46,61 @@ ALLOWED_HOSTS = [
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+PERMISSIONS_POLICY = ["camera", "microphone", "geolocation", "payment", "usb",
+                      "interest-cohort", "browsing-topics"]
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
-    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "0"))
+    # HSTS: a year, subdomains included, once a browser has seen the site over TLS.
+    SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = []
+if not DEBUG and not SECURE_HSTS_PRELOAD:
+    # Joining the browsers' preload list is the domain owner's decision (and hard to undo),
+    # not a code default; DJANGO_SECURE_HSTS_PRELOAD=1 opts in.
+    SILENCED_SYSTEM_CHECKS.append("security.W021")
+
+# Content-Security-Policy (django-csp): everything from this site, nothing inline.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# django-axes: after 5 wrong admin passwords from one address, that address is locked
+# out for an hour, so a password flood costs no more than a cheap refusal per request.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("DJANGO_AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = 1  # hours
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_RESET_ON_SUCCESS = True
+# Behind the TLS proxy the client address is the last X-Forwarded-For entry it adds.
+AXES_IPWARE_PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
 # --- Applications -------------------------------------------------------------
 INSTALLED_APPS = [
@@ -55,12 +114,18 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django.contrib.postgres",
+    "axes",
     "handreiking.apps.HandreikingConfig",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "handreiking.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "handreiking.middleware.RequestLimitsMiddleware",
+    # Cached pages are answered here, with the CSP header they were stored with.
+    "handreiking.caching.PageCacheMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -68,6 +133,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "handreiking.urls"
@@ -98,8 +164,9 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")),
     )
 }
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["CONN_MAX_AGE"] = None  # one connection per thread, kept open
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers and the loader work at the same time; memory-mapped reads and a
         # 64 MB page cache keep full-text queries fast on a large index.
@@ -108,7 +175,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA mmap_size=268435456; PRAGMA cache_size=-65536;"
         ),
         "transaction_mode": "IMMEDIATE",
+        # A writer waits this long for another writer; readers never wait in WAL mode.
+        # Past it the request gets the 503 page instead of holding a worker.
+        "timeout": env_int("DJANGO_SQLITE_TIMEOUT", 3),
     }
+    # A missing database file is an error, never silently re-created empty: only
+    # `migrate` (and the test runner, which makes its own) may create it.
+    _sqlite_name = str(DATABASES["default"]["NAME"])
+    _creating = sys.argv[1:2] == ["migrate"]
+    if not _creating and not _sqlite_name.startswith("file:") and _sqlite_name != ":memory:":
+        DATABASES["default"]["NAME"] = f"file:{_sqlite_name}?mode=rw"
+        DATABASES["default"]["OPTIONS"]["uri"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -137,6 +214,23 @@ STORAGES = {
     },
 }
 
+# --- Cache ----------------------------------------------------------------------
+# Local memory by default; REDIS_URL (redis://host:6379/0) or MEMCACHED_URL
+# (host:11211) share one cache between processes and machines. Pages are keyed on the
+# content version, so a cache never needs clearing after an edit.
+if os.environ.get("REDIS_URL"):
+    _page_cache = {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                   "LOCATION": os.environ["REDIS_URL"]}
+elif os.environ.get("MEMCACHED_URL"):
+    _page_cache = {"BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache",
+                   "LOCATION": os.environ["MEMCACHED_URL"]}
+else:
+    _page_cache = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                   "LOCATION": "handreiking-pages", "OPTIONS": {"MAX_ENTRIES": 5000}}
+CACHES = {"default": _page_cache}
+PAGE_CACHE_ALIAS = "default"
+PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 24 * 3600)
+
 # --- Content ------------------------------------------------------------------
 CONTENT_DIR = BASE_DIR / "content"
 
@@ -147,5 +241,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
 
-# Serve files straight from static/ when collectstatic has not run (development, tests).
-WHITENOISE_USE_FINDERS = True
+# Serve files straight from static/ when collectstatic has not run (development, tests);
+# in production `collectstatic` writes compressed, content-hashed files served for ever.
+WHITENOISE_USE_FINDERS = DEBUG

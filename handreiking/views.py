@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import sys
 from collections import OrderedDict
 
 from django.core.paginator import Paginator
+from django.db import DatabaseError
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from . import search as site_search
 from .agefilter import fits, selected_age_group
@@ -34,7 +36,7 @@ def _plans():
     return StepPlan.objects.select_related("chapter").prefetch_related(*PLAN_PREFETCH)
 
 
-@require_GET
+@require_safe
 def home(request):
     plans = list(StepPlan.objects.filter(kind__in=["incident", "victim", "prevention"]))
     context = {
@@ -50,13 +52,13 @@ def home(request):
     return render(request, "handreiking/home.html", context)
 
 
-@require_GET
+@require_safe
 def chapter_list(request):
     return render(request, "handreiking/chapter_list.html",
                   {"chapters": Chapter.objects.all()})
 
 
-@require_GET
+@require_safe
 def chapter_detail(request, slug):
     chapter = get_object_or_404(Chapter, slug=slug)
     outline = chapter_outline(chapter, selected_age_group(request))
@@ -84,7 +86,7 @@ def _neighbour(numbers, current, step, request):
     return {"number": number, "slug": slug, "title": title}
 
 
-@require_GET
+@require_safe
 def case_list(request):
     age = selected_age_group(request)
     themes = list(Theme.objects.all())
@@ -99,7 +101,7 @@ def case_list(request):
     return render(request, "handreiking/case_list.html", context)
 
 
-@require_GET
+@require_safe
 def case_detail(request, slug):
     case = get_object_or_404(
         Case.objects.select_related("chapter").prefetch_related(
@@ -110,7 +112,7 @@ def case_detail(request, slug):
     return render(request, "handreiking/case_detail.html", {"case": case})
 
 
-@require_GET
+@require_safe
 def glossary(request):
     terms = list(GlossaryTerm.objects.all())
     letters: OrderedDict[str, list] = OrderedDict()
@@ -121,7 +123,7 @@ def glossary(request):
                   {"letters": letters, "alphabet": alphabet})
 
 
-@require_GET
+@require_safe
 def glossary_detail(request, slug):
     term = get_object_or_404(GlossaryTerm.objects.prefetch_related("related"), slug=slug)
     occurrences = {
@@ -145,7 +147,7 @@ def _links_to(term: GlossaryTerm, *fields: str) -> Q:
     return condition
 
 
-@require_GET
+@require_safe
 def organisation_list(request):
     organisations = list(HelpOrganisation.objects.all())
     groups = []
@@ -156,19 +158,19 @@ def organisation_list(request):
     return render(request, "handreiking/organisation_list.html", {"groups": groups})
 
 
-@require_GET
+@require_safe
 def stepplan_list(request):
     return render(request, "handreiking/stepplan_list.html",
                   {"plans": StepPlan.objects.select_related("chapter")})
 
 
-@require_GET
+@require_safe
 def stepplan_detail(request, slug):
     plan = get_object_or_404(_plans().exclude(kind=StepPlan.Kind.CHILD_TIPS), slug=slug)
     return render(request, "handreiking/stepplan_detail.html", {"plan": plan})
 
 
-@require_GET
+@require_safe
 def child_tips(request):
     plan = _plans().filter(kind=StepPlan.Kind.CHILD_TIPS).first()
     if plan is None:
@@ -180,7 +182,7 @@ def child_tips(request):
     return render(request, "handreiking/child_tips.html", context)
 
 
-@require_GET
+@require_safe
 def questionlist_list(request):
     age = selected_age_group(request)
     lists = [
@@ -192,7 +194,7 @@ def questionlist_list(request):
     return render(request, "handreiking/questionlist_list.html", {"question_lists": lists})
 
 
-@require_GET
+@require_safe
 def search(request):
     form = SearchForm(request.GET or None)
     age = selected_age_group(request)
@@ -232,4 +234,13 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
+    """500, or a friendly 503 when the cause is the database being away or locked.
+
+    Runs while the exception is being handled (also one raised in a middleware), and
+    renders without the database: both pages are plain templates.
+    """
+    if isinstance(sys.exc_info()[1], DatabaseError):
+        response = render(request, "503.html", status=503)
+        response["Retry-After"] = "30"
+        return response
     return render(request, "500.html", status=500)

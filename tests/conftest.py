@@ -19,6 +19,16 @@ def pytest_sessionfinish(session, exitstatus):
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
+@pytest.fixture(autouse=True)
+def empty_page_cache():
+    """Each test sees its own pages rendered (and its own `response.context`)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def content_dir(tmp_path) -> Path:
     """A private, editable copy of the shipped content tree."""

@@ -12,12 +12,10 @@ from django.urls import reverse
 
 from handreiking.files.loader import ContentConflictError, load_content
 from handreiking.models import (
-    AgeGroup,
     Case,
     Chapter,
     GlossaryTerm,
     HelpOrganisation,
-    QuestionList,
     SearchDocument,
     Section,
     StepPlan,

@@ -51,7 +51,7 @@ def test_publishing_bumps_the_content_version_and_a_no_op_load_does_not(content_
     assert first >= 1
     load_content(root=content_dir)
     assert ContentVersion.current() == first
-    assert publishing.publish().version == first + 1
+    assert publishing.publish().version > first
 
 
 def test_publish_rerenders_only_what_is_out_of_date(loaded):

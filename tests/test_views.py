@@ -108,8 +108,8 @@ def test_age_filter_hides_sections_for_other_ages_and_says_so(client, loaded):
 
 def test_age_filter_on_cases(client, loaded):
     cases = url("case-list")
-    assert client.get(cases, {"age": "kleuters"}).context["cases"][0].slug == "xavi"
-    assert len(client.get(cases, {"age": "kleuters"}).context["cases"]) == 1
+    kleuters = client.get(cases, {"age": "kleuters"}).context["cases"]
+    assert [case.slug for case in kleuters] == ["xavi"]
     assert len(client.get(cases, {"age": "bovenbouw"}).context["cases"]) == 4
     assert len(client.get(cases).context["cases"]) == 5
 
@@ -128,7 +128,7 @@ def test_age_filter_on_question_lists(client, loaded):
                for ql in kleuters)
 
 
-@pytest.mark.parametrize("value", ["peuters", "", "<script>alert(1)</script>", "x" * 5000,
+@pytest.mark.parametrize("value", ["peuters", "", "<script>alert(1)</script>", "x" * 1500,
                                    "bovenbouw'--", "%00", "🙂", "kleuters&age=bovenbouw"])
 @pytest.mark.parametrize("page", ["case-list", "questionlist-list", "home", "search"])
 def test_malformed_filters_are_ignored(client, loaded, value, page):

@@ -1,22 +1,66 @@
 """Template helpers: language switch links and age-group labels."""
 
+from urllib.parse import urlencode
+
 from django import template
-from django.urls import reverse
-from django.urls import translate_url as django_translate_url
+from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 from django.utils.safestring import mark_safe
+
+from ..caching import page_parameters
 
 register = template.Library()
 
 
-@register.simple_tag(takes_context=True)
-def translated_url(context, language: str) -> str:
-    """This page in another language, keeping the query string (e.g. the age filter)."""
-    request = context.get("request")
-    if request is None:
+def _page_in(request, language: str) -> str:
+    """This page's path in `language`, from the resolved URL name and arguments.
+
+    Never from the raw path: a path like `//evil.example/` must not become a link. A
+    page that resolved to nothing (a 404) links to the other language's home page.
+    """
+    match = getattr(request, "resolver_match", None) if request is not None else None
+    if match is None or not match.url_name or "handreiking" not in match.namespaces:
         return f"/{language}/"
-    url = django_translate_url(request.path, language)
-    query = request.GET.urlencode()
-    return f"{url}?{query}" if query else url
+    try:
+        with translation.override(language):
+            return reverse(f"{':'.join(match.namespaces)}:{match.url_name}", args=match.args,
+                           kwargs=match.kwargs)
+    except NoReverseMatch:
+        return f"/{language}/"
+
+
+@register.simple_tag(takes_context=True)
+def translated_url(context, language: str, absolute: bool = False) -> str:
+    """This page in another language, with only the parameters that change the page.
+
+    `absolute` gives the full URL, as hreflang alternates need.
+    """
+    request = context.get("request")
+    path = _page_in(request, language)
+    if request is not None:
+        query = urlencode(page_parameters(request.GET))
+        path = f"{path}?{query}" if query else path
+        if absolute:
+            return request.build_absolute_uri(path)
+    return path
+
+
+@register.simple_tag(takes_context=True)
+def page_query(context, **changes) -> str:
+    """`?…` for a link to this page with some parameters changed (None removes one).
+
+    Like Django's `{% querystring %}`, but it starts from the parameters that change
+    the page only, so a stray `?utm_source=…` is never copied into links (and cached
+    pages do not depend on it).
+    """
+    request = context.get("request")
+    values = dict(page_parameters(request.GET)) if request is not None else {}
+    for name, value in changes.items():
+        if value is None:
+            values.pop(name, None)
+        else:
+            values[name] = str(value)
+    return f"?{urlencode(values)}" if values else "?"
 
 
 @register.inclusion_tag("partials/breadcrumbs.html")

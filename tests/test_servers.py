@@ -1,0 +1,121 @@
+"""Real gunicorn on 127.0.0.1: slow clients, a load running, and headers as served.
+
+Bounded: every request has a timeout and every loop a deadline.
+"""
+
+from __future__ import annotations
+
+import socket
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from http import HTTPStatus
+
+import pytest
+
+from .servers import ROOT, fetch, gunicorn, server_database, server_environment
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory, django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        with server_database(tmp_path_factory.mktemp("servers")) as url:
+            with gunicorn(url, WEB_CONCURRENCY="2") as base:
+                yield url, base
+
+
+def test_production_server_serves_pages_with_headers_and_no_debug(served):
+    _url, base = served
+    status, headers, body = fetch(base + "/nl/hoofdstukken/themas-in-de-klas/")
+    assert status == HTTPStatus.OK
+    assert "unsafe-inline" not in headers["Content-Security-Policy"]
+    assert headers["ETag"]
+    status, headers, _body = fetch(base + "/nl/hoofdstukken/themas-in-de-klas/",
+                                   {"If-None-Match": headers["ETag"]})
+    assert status == HTTPStatus.NOT_MODIFIED
+    status, _headers, body = fetch(base.replace("localhost", "127.0.0.1") + "/nl/",
+                                   {"Host": "evil.example"})
+    assert status == HTTPStatus.BAD_REQUEST
+    assert "Traceback" not in body and "DJANGO_SECRET_KEY" not in body and "settings" not in body
+    status, _headers, body = fetch(base + "/nl/bestaat-niet/")
+    assert status == HTTPStatus.NOT_FOUND and "Pagina niet gevonden" in body
+
+
+def test_static_files_are_hashed_and_cached_for_ever(served):
+    _url, base = served
+    _status, _headers, body = fetch(base + "/nl/")
+    import re
+
+    css = re.search(r'href="(/static/css/main\.[0-9a-f]{12}\.css)"', body).group(1)
+    status, headers, _body = fetch(base + css, {"Accept-Encoding": "gzip"})
+    assert status == HTTPStatus.OK
+    assert "max-age=315360000" in headers["Cache-Control"]
+    assert headers.get("Content-Encoding") == "gzip"
+
+
+def _slow_client(address, stop: threading.Event):
+    """Send a request one header line every second, never finishing (slowloris)."""
+    with socket.create_connection(address, timeout=5) as sock:
+        sock.sendall(b"GET /nl/ HTTP/1.1\r\nHost: localhost\r\n")
+        while not stop.wait(1.0):
+            try:
+                sock.sendall(b"X-Slow: 1\r\n")
+            except OSError:
+                return
+
+
+def test_four_slow_clients_do_not_take_the_site_offline(served):
+    _url, base = served
+    port = int(base.rsplit(":", 1)[1])
+    stop = threading.Event()
+    clients = [threading.Thread(target=_slow_client, args=(("127.0.0.1", port), stop))
+               for _ in range(4)]
+    for client in clients:
+        client.start()
+    try:
+        time.sleep(1.5)
+        for path in ("/nl/", "/nl/zoeken/?q=grooming", "/en/glossary/"):
+            started = time.monotonic()
+            status, _headers, _body = fetch(base + path, timeout=5)
+            assert status == HTTPStatus.OK
+            assert time.monotonic() - started < 2
+    finally:
+        stop.set()
+        for client in clients:
+            client.join(timeout=10)
+
+
+def test_readers_are_served_during_a_long_write_and_a_load(served):
+    url, base = served
+    if not url.startswith("sqlite"):
+        pytest.skip("SQLite only: PostgreSQL readers never wait for writers")
+    path = url.removeprefix("sqlite:///")
+    writer = sqlite3.connect(path, timeout=1)
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("UPDATE handreiking_theme SET title_nl = title_nl")
+    try:
+        for query in ("pesten", "sexting", "hulp"):  # uncached: the view reads the database
+            started = time.monotonic()
+            status, _headers, _body = fetch(f"{base}/nl/zoeken/?q={query}", timeout=10)
+            assert status == HTTPStatus.OK
+            assert time.monotonic() - started < 1.5
+    finally:
+        writer.rollback()
+        writer.close()
+    load = subprocess.Popen([sys.executable, "manage.py", "loadcontent", "--force", "-v0"],
+                            cwd=ROOT, env=server_environment(url))
+    try:
+        answered = 0
+        while load.poll() is None and answered < 50:
+            status, _headers, _body = fetch(f"{base}/nl/zoeken/?q=grooming{answered}",
+                                            timeout=10)
+            assert status == HTTPStatus.OK
+            answered += 1
+        assert load.wait(timeout=120) == 0
+    finally:
+        if load.poll() is None:
+            load.kill()
