@@ -29,9 +29,11 @@ test: export DJANGO_DEBUG = 1
 test: install messages
 	$(PY) -m pytest
 
+# Search at 1x/100x/1000x the guide, then pages through gunicorn with wrk (apt: wrk).
 bench: export DJANGO_DEBUG = 1
 bench: install messages
 	$(PY) tests/bench/run_bench.py
+	$(PY) tests/bench/pages.py
 
 install: $(STAMP)
 

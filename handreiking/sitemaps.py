@@ -1,5 +1,6 @@
 """sitemap.xml with Dutch and English alternates for every public page."""
 
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
@@ -10,6 +11,18 @@ class _I18nSitemap(Sitemap):
     i18n = True
     alternates = True
     x_default = True
+
+    def _urls(self, page, protocol, domain):
+        """Django's x-default drops the language prefix (`/hoofdstukken/`), which 404s here:
+        every page lives under a language. Point x-default at the Dutch page instead."""
+        urls = super()._urls(page, protocol, domain)
+        for url in urls:
+            dutch = next((a["location"] for a in url["alternates"]
+                          if a["lang_code"] == settings.LANGUAGE_CODE), None)
+            for alternate in url["alternates"]:
+                if alternate["lang_code"] == "x-default" and dutch:
+                    alternate["location"] = dutch
+        return urls
 
 
 class StaticPageSitemap(_I18nSitemap):

@@ -70,25 +70,6 @@ def test_rendering_refuses_an_uncompiled_url_catalogue(loaded, monkeypatch):
         publishing.render_all()
 
 
-def test_committed_catalogues_match_their_po_files():
-    """The .mo files are committed (rendered links depend on them); they must be current."""
-    import gettext
-    from pathlib import Path
-
-    from babel.messages.pofile import read_po
-
-    for language in ("nl", "en"):
-        folder = Path("locale") / language / "LC_MESSAGES"
-        with open(folder / "django.po", "rb") as handle:
-            catalogue = read_po(handle)
-        with open(folder / "django.mo", "rb") as handle:
-            compiled = gettext.GNUTranslations(handle)._catalog
-        expected = {message.id: message.string for message in catalogue
-                    if message.id and message.string and not message.fuzzy
-                    and isinstance(message.id, str)}
-        assert {k: v for k, v in compiled.items() if k in expected} == expected, language
-
-
 def test_english_term_page_lists_the_same_places_as_the_dutch_one(client, loaded):
     def places(path):
         response = client.get(path)

@@ -26,6 +26,16 @@
     });
   });
 
+  // The language switch keeps the place on the page: anchors (slugs) are the same in
+  // both languages, but the browser never sends the #fragment to the server.
+  each(".app-language__link", function (link) {
+    link.addEventListener("click", function () {
+      if (window.location.hash && link.href.indexOf("#") === -1) {
+        link.href = link.href + window.location.hash;
+      }
+    });
+  });
+
   each(".app-js-quick-exit", function (link) {
     link.addEventListener("click", function (event) {
       event.preventDefault();

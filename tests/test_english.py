@@ -1,0 +1,168 @@
+"""The English edition: English text on every English page, links that stay in /en/, search."""
+
+from __future__ import annotations
+
+import re
+from http import HTTPStatus
+
+import pytest
+
+from handreiking.files.frontmatter import parse_file
+from handreiking.schema import KINDS, STEP_HEADING, TRANSLATION_DIR
+from handreiking.search import search
+
+from .conftest import REAL_CONTENT
+
+pytestmark = pytest.mark.django_db
+HREF = re.compile(r'href="([^"#]*)(#[^"]*)?"')
+# Common Dutch function words; three or more of them in English main text means Dutch text.
+DUTCH_WORDS = {"het", "een", "van", "niet", "zijn", "voor", "wordt", "ook", "als", "maar",
+               "hun", "kinderen", "leerkracht", "naar", "deze", "wat", "hoe", "bij", "zij"}
+ALLOWED_DUTCH = {"Kindertelefoon", "Slachtofferhulp", "Meldpunt"}
+
+
+def _main(html: str) -> str:
+    return html.split('id="main-content"', 1)[1].split("</main>", 1)[0]
+
+
+def _crawl(client, start: str, limit: int = 400) -> dict[str, str]:
+    pages, queue = {}, [start]
+    while queue and len(pages) < limit:
+        path = queue.pop()
+        if path in pages:
+            continue
+        response = client.get(path)
+        assert response.status_code == HTTPStatus.OK, path
+        html = response.content.decode()
+        pages[path] = html
+        for link, _anchor in HREF.findall(html):
+            link = link.replace("&amp;", "&")
+            if link.startswith(start) and "?" not in link and link not in pages:
+                queue.append(link)
+    return pages
+
+
+def test_english_pages_have_english_text_and_links_that_stay_in_english(client, loaded):
+    from handreiking.models import HelpOrganisation
+
+    names = sorted(HelpOrganisation.objects.values_list("title_nl", flat=True), key=len,
+                   reverse=True)  # Dutch names of organisations stay Dutch
+    pages = _crawl(client, "/en/")
+    assert len(pages) >= 40  # every page type and every item page
+    for path, html in pages.items():
+        main = _main(html)
+        links = [link for link, _anchor in HREF.findall(main) if link.startswith("/nl/")]
+        assert links == [], f"{path} links into Dutch: {links[:3]}"
+        text = re.sub(r"<span class=\"app-term__definition\"[^>]*>.*?</span>", " ", main)
+        text = re.sub(r"<[^>]+>", " ", text)
+        for name in names:
+            text = text.replace(name, " ")
+        words = re.findall(r"[a-zA-Z]+", text)
+        dutch = [w for w in words if w.lower() in DUTCH_WORDS and w not in ALLOWED_DUTCH]
+        assert len(dutch) < 3, f"{path} reads as Dutch: {dutch[:10]}"
+        assert '<html lang="en">' in html
+        assert "Dit deel is nog niet" not in html and "not yet available in English" not in html
+
+
+def test_dutch_pages_stay_in_dutch(client, loaded):
+    pages = _crawl(client, "/nl/")
+    assert len(pages) >= 40  # every page type and every item page
+    for path, html in pages.items():
+        links = [link for link, _anchor in HREF.findall(_main(html))
+                 if link.startswith("/en/")]
+        assert links == [], f"{path} links into English: {links[:3]}"
+
+
+def test_language_switch_goes_to_the_same_page_with_its_filter(client, loaded):
+    html = client.get("/en/chapters/themas-in-de-klas/", {"age": "bovenbouw"}).content.decode()
+    assert 'href="/nl/hoofdstukken/themas-in-de-klas/?age=bovenbouw" hreflang="nl"' in html
+    html = client.get("/nl/casussen/tess/").content.decode()
+    assert 'href="/en/cases/tess/" hreflang="en"' in html
+
+
+def test_hreflang_alternates_are_absolute_with_an_x_default_that_resolves(client, loaded):
+    html = client.get("/en/glossary/sexting/").content.decode()
+    alternates = dict(re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)"',
+                                 html))
+    assert alternates == {"nl": "http://testserver/nl/begrippen/sexting/",
+                          "en": "http://testserver/en/glossary/sexting/",
+                          "x-default": "http://testserver/nl/begrippen/sexting/"}
+
+
+def test_sitemap_x_default_urls_resolve(client, loaded):
+    sitemap = client.get("/sitemap.xml").content.decode()
+    defaults = re.findall(r'hreflang="x-default" href="http://testserver([^"]+)"', sitemap)
+    assert len(defaults) > 20
+    for path in defaults:
+        response = client.get(path, HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code == HTTPStatus.OK, path
+
+
+# --- Completeness of content/en ---------------------------------------------------------------
+
+
+def _shape(text: str) -> dict:
+    return {
+        "paragraphs": len([p for p in re.split(r"\n\s*\n", text) if p.strip()]),
+        "list items": len(re.findall(r"^\s*(?:[-*]|\d+\.)\s", text, re.MULTILINE)),
+        "headings": re.findall(r"^#+ ", text, re.MULTILINE),
+        "steps": len(STEP_HEADING.findall(text)),
+        "links": re.findall(r"\]\((https?://[^)]+)\)", text),
+        "markers": text.count("<!--"),
+        "admonitions": text.count("!!! "),
+    }
+
+
+def _dutch_files():
+    for kind in KINDS:
+        yield from sorted((REAL_CONTENT / kind.directory).glob(kind.pattern))
+
+
+@pytest.mark.parametrize("path", list(_dutch_files()),
+                         ids=lambda p: str(p.relative_to(REAL_CONTENT)))
+def test_every_dutch_file_has_an_english_file_with_the_same_structure(path):
+    english = REAL_CONTENT / TRANSLATION_DIR / path.relative_to(REAL_CONTENT)
+    assert english.is_file(), f"no English file for {path}"
+    dutch_doc, english_doc = parse_file(path), parse_file(english)
+    assert _shape(english_doc.body) == _shape(dutch_doc.body)
+    assert "title" in english_doc.metadata
+    for key in ("questions", "aliases"):
+        if key == "questions" and key in dutch_doc.metadata:
+            assert len(english_doc.metadata[key]) == len(dutch_doc.metadata[key])
+
+
+# --- English search ----------------------------------------------------------------------------
+
+EVERYDAY_ENGLISH = {
+    "nude selfie": "/en/chapters/themas-in-de-klas/",
+    "trolls": "/en/glossary/trolling/",
+    "hacked account": "/en/glossary/hacking/",
+    "privacy settings": "/en/step-plans/wat-kan-een-slachtoffer-doen/",
+    "revenge porn": "/en/glossary/wraakporno/",
+    "grooming": "/en/glossary/grooming/",
+    "sextortion": "/en/glossary/sextortion/",
+    "online bullying": "/en/glossary/cyberbullying/",
+    "helpline for children": "/en/help/",
+    "deepfake": "/en/glossary/deepfakes/",
+    "incitement to hatred": "/en/glossary/haatzaaien/",
+    "consent": "/en/",
+}
+
+
+@pytest.mark.parametrize("query", list(EVERYDAY_ENGLISH))
+def test_everyday_english_finds_english_pages(loaded, query):
+    hits = search(query, language="en").hits
+    assert hits, query
+    assert all(hit.url.startswith("/en/") for hit in hits)
+    top = [hit.url for hit in hits[:3]]
+    assert any(url.startswith(EVERYDAY_ENGLISH[query]) for url in top), (query, top)
+
+
+def test_english_search_page_links_only_to_english_pages(client, loaded):
+    html = client.get("/en/search/", {"q": "sexting"}).content.decode()
+    results = html.split('class="app-results"', 1)[1]
+    assert "/nl/" not in results.split("</ol>", 1)[0]
+
+
+def test_dutch_search_is_unchanged(loaded):
+    assert search("gepest", language="nl").hits[0].url.startswith("/nl/")
