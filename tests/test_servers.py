@@ -119,3 +119,23 @@ def test_readers_are_served_during_a_long_write_and_a_load(served):
     finally:
         if load.poll() is None:
             load.kill()
+
+
+def test_a_burst_of_concurrent_visitors_gets_only_answers(served):
+    """Bounded load: 16 clients, 25 requests each, mixed pages; no errors, no 5xx."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    _url, base = served
+    paths = ["/nl/", "/nl/hoofdstukken/themas-in-de-klas/?age=bovenbouw", "/en/glossary/",
+             "/nl/zoeken/?q=sextortion", "/nl/casussen/", "/en/help/"]
+
+    def visitor(number: int) -> list[int]:
+        return [fetch(base + paths[(number + i) % len(paths)], timeout=10)[0]
+                for i in range(25)]
+
+    started = time.monotonic()
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        statuses = [status for result in pool.map(visitor, range(16)) for status in result]
+    assert len(statuses) == 400
+    assert set(statuses) == {HTTPStatus.OK}
+    assert time.monotonic() - started < 60

@@ -7,6 +7,7 @@ edit saved through one must be on the other's very next response.
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 
 import pytest
 
@@ -22,6 +23,20 @@ def two_instances(tmp_path_factory, django_db_setup, django_db_blocker):
         with server_database(tmp_path_factory.mktemp("two")) as url:
             with gunicorn(url) as first, gunicorn(url) as second:
                 yield first, second
+
+
+@contextmanager
+def watched_page(browser):
+    """A fresh page, and the CSP violations the browser reports on it."""
+    context = browser.new_context()
+    page = context.new_page()
+    blocked: list[str] = []
+    page.on("console", lambda message: blocked.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    try:
+        yield page, blocked
+    finally:
+        context.close()
 
 
 def log_in(page, base):
@@ -40,12 +55,7 @@ def test_an_edit_through_one_instance_is_on_the_others_next_response(browser, tw
     etag = headers["ETag"]
     assert fetch(second + chapter, {"If-None-Match": etag})[0] == 304  # cached there
 
-    context = browser.new_context()
-    page = context.new_page()
-    violations = []
-    page.on("console", lambda message: violations.append(message.text)
-            if "Content Security Policy" in message.text else None)
-    try:
+    with watched_page(browser) as (page, violations):
         log_in(page, first)
         page.goto(first + "/admin/handreiking/section/?q=online-risicos")
         page.click("#result_list tbody tr a")
@@ -54,8 +64,6 @@ def test_an_edit_through_one_instance_is_on_the_others_next_response(browser, tw
         textarea.fill(textarea.input_value() + "\n\n" + SENTENCE)
         page.click("input[name=_save]")
         page.wait_for_selector(".messagelist .success")
-    finally:
-        context.close()
     assert violations == []
 
     status, headers, body = fetch(second + chapter, {"If-None-Match": etag})
@@ -66,14 +74,10 @@ def test_an_edit_through_one_instance_is_on_the_others_next_response(browser, tw
 
 def test_the_admin_works_under_the_csp(browser, two_instances):
     first, _second = two_instances
-    context = browser.new_context()
-    page = context.new_page()
-    blocked, outside = [], []
-    page.on("console", lambda message: blocked.append(message.text)
-            if "Content Security Policy" in message.text else None)
-    page.on("request", lambda request: outside.append(request.url)
-            if not request.url.startswith((first, "data:")) else None)
-    try:
+    outside = []
+    with watched_page(browser) as (page, blocked):
+        page.on("request", lambda request: outside.append(request.url)
+                if not request.url.startswith((first, "data:")) else None)
         log_in(page, first)
         page.goto(first + "/admin/handreiking/stepplan/")
         page.click("#result_list tbody tr a")
@@ -86,24 +90,15 @@ def test_the_admin_works_under_the_csp(browser, two_instances):
         assert page.locator(".inline-related:not(.empty-form)").count() == before + 1
         # The many-to-many chooser (filter_horizontal) is built by JavaScript too.
         assert page.locator(".selector-available").count() >= 1
-    finally:
-        context.close()
     assert blocked == []
     assert outside == []
 
 
 def test_the_public_site_under_the_csp_runs_its_script(browser, two_instances):
     first, _second = two_instances
-    context = browser.new_context()
-    page = context.new_page()
-    blocked = []
-    page.on("console", lambda message: blocked.append(message.text)
-            if "Content Security Policy" in message.text else None)
-    try:
+    with watched_page(browser) as (page, blocked):
         page.goto(first + "/nl/stappenplannen/bij-een-incident/")
         assert re.search(r"/static/js/main\.[0-9a-f]{12}\.js", page.content())
         # main.js reveals the print button: it ran under the CSP.
         assert page.locator(".app-js-print").first.is_visible()
-    finally:
-        context.close()
     assert blocked == []
