@@ -10,9 +10,18 @@ from urllib.parse import urlsplit
 import markdown
 import nh3
 from markdown.extensions import Extension
+from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
 SKIP_TAGS = {"a", "code", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "script", "style"}
+# `[woord]{.nolink}`: the editor's "no glossary link here" (content/README.md). The
+# words render as plain text; only the linker sees the mark, and it is gone from the HTML.
+NO_LINK_PATTERN = r"\[([^\[\]\n]+)\]\{\.nolink\}"
+NO_LINK_CLASS = "app-nolink"
+# A term matches as a whole word: not inside a longer word, and not as part of a hyphenated
+# compound either ("sexting-misbruik" is abuse, not the consensual sexting of the glossary).
+WORD_BEFORE = r"(?<![\w-])"
+WORD_AFTER = r"(?![\w-])"
 MARKDOWN_EXTENSIONS = ["extra", "admonition", "sane_lists", "toc"]
 MARKDOWN_EXTENSION_CONFIGS = {"toc": {"permalink": False}}
 
@@ -51,7 +60,8 @@ class GlossaryEntry:
 
 def short_definition(text: str, limit: int = 180) -> str:
     """First sentence of a definition, plain text, for tooltips and print."""
-    plain = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text or "")
+    plain = re.sub(NO_LINK_PATTERN, r"\1", text or "")
+    plain = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", plain)
     plain = re.sub(r"[*_`#>]", "", plain).strip()
     plain = " ".join(plain.split())
     match = re.search(r"^(.+?[.!?])(\s|$)", plain)
@@ -74,8 +84,8 @@ class _TermLinker:
                     self.by_word.setdefault(word.strip().lower(), entry)
         words = sorted(self.by_word, key=len, reverse=True)  # longest first: "shame sexting"
         self.pattern = (
-            re.compile(r"(?<!\w)(" + "|".join(re.escape(w) for w in words) + r")(?!\w)",
-                       re.IGNORECASE)
+            re.compile(WORD_BEFORE + "(" + "|".join(re.escape(w) for w in words) + ")"
+                       + WORD_AFTER, re.IGNORECASE)
             if words
             else None
         )
@@ -115,7 +125,7 @@ class _TermLinker:
         return head or "", nodes
 
     def visit(self, element: etree.Element) -> None:
-        if element.tag in SKIP_TAGS:
+        if element.tag in SKIP_TAGS or element.get("class") == NO_LINK_CLASS:
             return
         if element.text:
             element.text, nodes = self.split(element.text)
@@ -130,6 +140,44 @@ class _TermLinker:
                 position = list(element).index(child) + 1
                 for offset, node in enumerate(nodes):
                     element.insert(position + offset, node)
+
+
+class _NoLinkProcessor(InlineProcessor):
+    """`[words]{.nolink}` -> the words, marked so that no glossary term is linked in them."""
+
+    def handleMatch(self, m, data):  # noqa: N802 - Python-Markdown API
+        element = etree.Element("span", {"class": NO_LINK_CLASS})
+        element.text = m.group(1)
+        return element, m.start(0), m.end(0)
+
+
+def _unwrap(parent: etree.Element, css_class: str) -> None:
+    """Replace every element with `css_class` below `parent` by its own text and children."""
+    index = 0
+    while index < len(parent):
+        child = parent[index]
+        _unwrap(child, css_class)
+        if child.get("class") != css_class:
+            index += 1
+            continue
+        inner = list(child)
+        _add_text(parent, index, child.text)
+        parent.remove(child)
+        for offset, node in enumerate(inner):
+            parent.insert(index + offset, node)
+        index += len(inner)
+        _add_text(parent, index, child.tail)
+
+
+def _add_text(parent: etree.Element, index: int, text: str | None) -> None:
+    """Put `text` just before the child at `index` of `parent` (or at its end)."""
+    if not text:
+        return
+    if index == 0:
+        parent.text = (parent.text or "") + text
+    else:
+        previous = parent[index - 1]
+        previous.tail = (previous.tail or "") + text
 
 
 class _LinkProcessor(Treeprocessor):
@@ -147,6 +195,7 @@ class _LinkProcessor(Treeprocessor):
                 link.set("rel", EXTERNAL_REL)
         if self.entries:
             _TermLinker(self.entries, self.exclude_slug).visit(root)
+        _unwrap(root, NO_LINK_CLASS)
 
 
 class _GlossaryExtension(Extension):
@@ -156,6 +205,9 @@ class _GlossaryExtension(Extension):
         self.exclude_slug = exclude_slug
 
     def extendMarkdown(self, md):  # noqa: N802 - Python-Markdown API
+        # Before "reference" (170), so `[words]{.nolink}` is never read as a link.
+        md.inlinePatterns.register(_NoLinkProcessor(NO_LINK_PATTERN, md), "handreiking_nolink",
+                                   172)
         # After "inline" (20) so links exist, before "prettify" (10).
         md.treeprocessors.register(_LinkProcessor(md, self.entries, self.exclude_slug),
                                    "handreiking_links", 15)

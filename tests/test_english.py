@@ -166,3 +166,20 @@ def test_english_search_page_links_only_to_english_pages(client, loaded):
 
 def test_dutch_search_is_unchanged(loaded):
     assert search("gepest", language="nl").hits[0].url.startswith("/nl/")
+
+
+def test_a_missing_english_title_is_shown_in_dutch_marked_as_dutch(client, content_dir):
+    from handreiking.files.loader import load_content
+
+    path = content_dir / "en/glossary/doxing.md"
+    path.write_text("---\ntitle: \"\"\n---\n", encoding="utf-8")
+    path.unlink()
+    load_content(root=content_dir)
+    glossary = client.get("/en/glossary/").content.decode()
+    assert '<span lang="nl">Doxing</span>' in glossary
+    term = client.get("/en/glossary/doxing/").content.decode()
+    assert '<h1 class="app-heading-xl"><span lang="nl">Doxing</span></h1>' in term
+    assert 'class="app-fallback" lang="nl"' in term
+    assert "This part is not yet available in English." in term
+    hits = client.get("/en/search/", {"q": "doxing"}).content.decode()
+    assert 'lang="nl">Doxing</a>' in hits

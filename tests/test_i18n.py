@@ -22,6 +22,7 @@ VISIBLE_ATTRIBUTES = ("aria-label", "title", "alt", "placeholder", "content")
 
 def _unmarked_text(template: str) -> list[str]:
     text = re.sub(r"{%\s*comment\s*%}.*?{%\s*endcomment\s*%}", " ", template, flags=re.S)
+    text = re.sub(r"{#.*?#}", " ", text, flags=re.S)
     text = re.sub(r"{%\s*blocktranslate.*?{%\s*endblocktranslate\s*%}", " ", text, flags=re.S)
     text = re.sub(r"{%.*?%}", " ", text, flags=re.S)
     text = re.sub(r"{{.*?}}", " ", text, flags=re.S)

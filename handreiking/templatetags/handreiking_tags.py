@@ -5,9 +5,11 @@ from urllib.parse import urlencode
 from django import template
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
 from ..caching import page_parameters
+from ..schema import DEFAULT_LANGUAGE
 
 register = template.Library()
 
@@ -84,3 +86,18 @@ def nav_current(context, url_name: str) -> str:
     if request.path.startswith(url):
         return mark_safe(' aria-current="true"')
     return ""
+
+
+@register.filter
+def shown(obj, name: str):
+    """A translated field as the page shows it: marked `lang="nl"` when it falls back to Dutch.
+
+    `{{ chapter|shown:"title" }}`. Where the English text of a title is missing, the
+    English page shows the Dutch one, and screen readers must read it as Dutch.
+    """
+    value = getattr(obj, name, "")
+    language = translation.get_language() or DEFAULT_LANGUAGE
+    own = getattr(obj, f"{name}_{language}", None)
+    if language == DEFAULT_LANGUAGE or own or not value:
+        return conditional_escape(value)
+    return format_html('<span lang="{}">{}</span>', DEFAULT_LANGUAGE, value)
