@@ -12,7 +12,7 @@ MAX_QUERY_STRING = 8190
 
 
 class RequestLimitsMiddleware:
-    """Answer 400 to oversized query strings before anything else reads them.
+    """Answer 400 to oversized query strings before anything else reads them; bodiless HEAD.
 
     Django raises TooManyFieldsSent when `request.GET` is read with more than 1,000
     fields; reading it for the first time in an error page turned that into a 500.
@@ -29,7 +29,15 @@ class RequestLimitsMiddleware:
             request.GET  # noqa: B018 - parse now, so the limit is enforced here
         except TooManyFieldsSent:
             return self.refuse()
-        return self.get_response(request)
+        response = self.get_response(request)
+        if request.method == "HEAD" and not getattr(response, "streaming", False) \
+                and response.content:
+            # HEAD answers the headers of a GET without its body (RFC 9110); the WSGI
+            # server would drop the body anyway, with a warning per request.
+            length = len(response.content)
+            response.content = b""
+            response["Content-Length"] = str(length)
+        return response
 
     @staticmethod
     def refuse():
