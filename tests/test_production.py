@@ -242,3 +242,24 @@ def test_url_names_in_both_languages_resolve(loaded):
             assert reverse("handreiking:chapter-detail",
                            kwargs={"slug": Chapter.objects.first().slug}).startswith(
                 f"/{language}/")
+
+
+def test_a_flood_of_wrong_admin_passwords_is_locked_out_cheaply(client, admin_user, settings):
+    """After five failures from one address, further attempts are refused before hashing."""
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher
+
+    url = reverse("admin:login")
+    for _attempt in range(settings.AXES_FAILURE_LIMIT - 1):
+        response = client.post(url, {"username": "admin", "password": "wrong-password"})
+        assert response.status_code == HTTPStatus.OK  # the form again, with an error
+    locked = client.post(url, {"username": "admin", "password": "wrong-password"})
+    assert locked.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    hashed = []
+    original = PBKDF2PasswordHasher.verify
+    PBKDF2PasswordHasher.verify = lambda self, *args: hashed.append(1) or original(self, *args)
+    try:
+        response = client.post(url, {"username": "admin", "password": "password"})
+    finally:
+        PBKDF2PasswordHasher.verify = original
+    assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert hashed == [], "a locked-out attempt must not cost a password hash"
