@@ -89,3 +89,41 @@ def test_short_definition_is_the_first_sentence_in_plain_text():
     assert short_definition("Een **proces**. Tweede zin.") == "Een proces."
     long = "woord " * 100
     assert len(short_definition(long)) <= 180
+
+
+# --- "Don't link here": `[words]{.nolink}`, and hyphenated compounds ---------------------------
+
+
+def test_a_no_link_mark_renders_plain_text_and_the_next_use_is_linked():
+    html = render_markdown("Een [sexting]{.nolink} en daarna sexting.", glossary=GLOSSARY)
+    assert html.startswith("<p>Een sexting en daarna <span class=\"app-term\">")
+    assert html.count('data-term="sexting"') == 1
+    assert "nolink" not in html and "{" not in html and "[" not in html
+
+
+def test_a_no_link_mark_keeps_inline_markup_and_leaves_no_trace():
+    html = render_markdown("Zie [*grooming* en **sexting**]{.nolink}.", glossary=GLOSSARY)
+    assert html == "<p>Zie <em>grooming</em> en <strong>sexting</strong>.</p>"
+
+
+def test_a_no_link_mark_is_sanitised():
+    html = render_markdown('[<script>alert(1)</script><b onclick="x()">sexting</b>]{.nolink}',
+                           glossary=GLOSSARY)
+    assert "<script" not in html and "alert" not in html and "onclick" not in html
+    assert "data-term" not in html
+
+
+def test_a_no_link_mark_in_code_stays_literal():
+    assert render_markdown("`[sexting]{.nolink}`") == "<p><code>[sexting]{.nolink}</code></p>"
+
+
+def test_a_hyphenated_compound_is_not_the_term():
+    html = render_markdown("Bij sexting-misbruik en pre-grooming.", glossary=GLOSSARY)
+    assert "data-term" not in html
+    html = render_markdown("Bij sexting-misbruik, en over sexting.", glossary=GLOSSARY)
+    assert html.count('data-term="sexting"') == 1
+    assert html.startswith("<p>Bij sexting-misbruik, en over <span")
+
+
+def test_short_definition_drops_the_no_link_mark():
+    assert short_definition("Een [deepfake]{.nolink} is iets. Meer.") == "Een deepfake is iets."
