@@ -9,10 +9,11 @@ marked `lang="nl"`, never the Dutch HTML copied over.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ImproperlyConfigured
-from django.urls import reverse
+from django.urls import reverse, translate_url
 from django.utils import translation
 from django.utils.html import escape
 from django.utils.translation import gettext
@@ -105,8 +106,17 @@ class _Renderer:
         return changed
 
 
+SITE_LINK = re.compile(r'href="(/[a-z]{2}/[^"]*)"')
+
+
 def _mark_fallback(html: str, page_language: str, text_language: str, *, inline: bool) -> str:
-    """Text shown in another language than the page's: say so, and mark its language."""
+    """Text shown in another language than the page's: say so, and mark its language.
+
+    Links to this site's own pages (`/nl/…` in the Dutch text) go to the page's language.
+    """
+    with translation.override(text_language):  # the path resolves in its own language
+        html = SITE_LINK.sub(lambda m: f'href="{translate_url(m.group(1), page_language)}"',
+                             html)
     if inline:
         return f'<span lang="{text_language}">{html}</span>'
     with translation.override(page_language):

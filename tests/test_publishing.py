@@ -83,3 +83,13 @@ def test_english_term_page_lists_the_same_places_as_the_dutch_one(client, loaded
         english = places(f"/en/glossary/{slug}/")
         assert dutch and len(english) == len(dutch), slug
         assert all(link.startswith("/en/") for link in english)
+
+
+def test_a_fallback_keeps_its_links_to_this_site_in_the_page_language(content_dir):
+    chapter = content_dir / "en/chapters/07-vragen-van-leerkrachten"
+    (chapter / "02-reageren-als-een-leerling-iets-naars-meemaakte.md").unlink()
+    load_content(root=content_dir)
+    section = Section.objects.get(slug="reageren-als-een-leerling-iets-naars-meemaakte")
+    assert 'href="/nl/hoofdstukken/bij-een-incident/"' in section.body_html_nl
+    assert 'href="/en/chapters/bij-een-incident/"' in section.body_html_en
+    assert "/nl/" not in section.body_html_en
