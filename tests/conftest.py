@@ -21,12 +21,16 @@ def pytest_sessionfinish(session, exitstatus):
 
 @pytest.fixture(autouse=True)
 def empty_page_cache():
-    """Each test sees its own pages rendered (and its own `response.context`)."""
+    """Each test sees its own pages rendered (and its own `response.context`), and starts
+    in Dutch: a request through the test client leaves its language active afterwards."""
     from django.core.cache import cache
+    from django.utils import translation
 
     cache.clear()
+    translation.activate(settings.LANGUAGE_CODE)
     yield
     cache.clear()
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
