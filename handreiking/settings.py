@@ -237,8 +237,12 @@ CONTENT_DIR = BASE_DIR / "content"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "handlers": {"console": {"class": "logging.StreamHandler"},
+                 "null": {"class": "logging.NullHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+    # Scanners send wrong Host headers all day; each gets a 400, and a traceback per
+    # request in the log would bury the errors that matter.
+    "loggers": {"django.security.DisallowedHost": {"handlers": ["null"], "propagate": False}},
 }
 
 # Serve files straight from static/ when collectstatic has not run (development, tests);

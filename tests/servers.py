@@ -13,6 +13,7 @@ import secrets
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -49,7 +50,9 @@ def server_database(tmp_path: Path):
         url = f"sqlite:///{tmp_path / 'servers.sqlite3'}"
     env = server_environment(url)
     try:
-        for command in (["migrate", "--no-input", "-v0"], ["loadcontent", "-v0"],
+        # Production settings serve the hashed files collectstatic writes (as `make serve`).
+        for command in (["collectstatic", "--no-input", "-v0"],
+                        ["migrate", "--no-input", "-v0"], ["loadcontent", "-v0"],
                         ["createsuperuser", "--no-input", "--username", "redacteur",
                          "--email", "r@example.org"]):
             subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env,
@@ -72,12 +75,16 @@ def server_environment(database_url: str, **extra: str) -> dict:
 
 @contextmanager
 def gunicorn(database_url: str, **extra: str):
-    """One gunicorn instance as `make serve` runs it; yields its base URL."""
+    """One gunicorn instance as `make serve` runs it; yields its base URL.
+
+    Its log goes to a file (a pipe nobody reads would fill up and stall the server).
+    """
     port = free_port()
     env = server_environment(database_url, PORT=str(port), **extra)
+    log = tempfile.NamedTemporaryFile(prefix="gunicorn-", suffix=".log", delete=False)
     process = subprocess.Popen([GUNICORN, "handreiking.wsgi:application", "-c",
                                 "python:handreiking.gunicorn_conf"], cwd=ROOT, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                               stdout=subprocess.DEVNULL, stderr=log)
     base = f"http://localhost:{port}"
     try:
         deadline = time.monotonic() + 30
@@ -88,7 +95,7 @@ def gunicorn(database_url: str, **extra: str):
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError("gunicorn did not start: "
-                                       + process.stderr.read().decode()[-2000:]) from None
+                                       + Path(log.name).read_text()[-2000:]) from None
                 time.sleep(0.2)
         yield base
     finally:
@@ -97,6 +104,11 @@ def gunicorn(database_url: str, **extra: str):
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
+        log.close()
+        errors = Path(log.name).read_text()
+        Path(log.name).unlink()
+        if "Traceback" in errors:  # a server error the test did not see must not pass unseen
+            raise AssertionError("gunicorn logged an error:\n" + errors[-3000:])
 
 
 def fetch(url: str, headers: dict | None = None, timeout: float = 10):
