@@ -118,6 +118,8 @@ def configure_environment(args) -> tuple[str, Path | None]:
             sys.exit("--postgres needs DATABASE_URL=postgres://… in the environment")
         return "postgresql", None
     tmpdir = Path(tempfile.mkdtemp(prefix="handreiking-bench-"))
+    # An empty file is an empty SQLite database; the settings open only existing files.
+    (tmpdir / "bench.sqlite3").touch()
     os.environ["DATABASE_URL"] = f"sqlite:///{tmpdir / 'bench.sqlite3'}"
     return "sqlite", tmpdir
 
