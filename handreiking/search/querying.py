@@ -19,6 +19,10 @@ FEW_HITS = 10  # fewer hits with all the words: add the hits with some of them, 
 SOME_WORDS_PENALTY = 100_000_000.0  # below every hit with all the words, on either backend
 MAX_SYNONYMS = 8  # per word: a query expands to a handful of names, never to hundreds
 TYPO_CANDIDATES = 60
+# Any input costs a bounded number of SQL queries: only the first words are analysed, and
+# only a few unknown words are looked up for "Did you mean …?" (one query each).
+MAX_QUERY_WORDS = 12
+MAX_CORRECTED_WORDS = 3
 TYPO_MIN_RATIO = 0.75
 
 
@@ -94,10 +98,13 @@ def _correct(query: str, language: str) -> str:
     words = analysis.words(query)
     known = _known_words(words, language)
     corrected = []
+    looked_up = 0
     for word in words:
-        if word in known or analysis.is_stop_word(word, language) or len(word) < 4:
+        if word in known or analysis.is_stop_word(word, language) or len(word) < 4 \
+                or looked_up >= MAX_CORRECTED_WORDS:
             corrected.append(word)
             continue
+        looked_up += 1
         candidates = backend.similar_words(word, language=language, limit=TYPO_CANDIDATES)
         best = difflib.get_close_matches(word, candidates, n=1, cutoff=TYPO_MIN_RATIO)
         corrected.append(best[0] if best else word)
@@ -114,8 +121,11 @@ def search(query: str, *, language: str, age_group: str | None = None,
     With no hits at all, the query is corrected for typos.
     """
     results = SearchResults(query=query)
-    if not analysis.words(query):
+    words = analysis.words(query)
+    if not words:
         return results
+    if len(words) > MAX_QUERY_WORDS:  # the rest of a pasted message is not searched
+        query = " ".join(words[:MAX_QUERY_WORDS])
     filters = {"language": language, "age_group": age_group, "kind": kind}
     scored, stems, several = _match(query, **filters)
     partial: set[int] = set()

@@ -52,3 +52,26 @@ def test_random_input_always_gets_a_page(client, loaded, query, age, kind):
               "kind": kind.replace("\x00", "")}
     response = client.get(reverse("handreiking:search"), params)
     assert response.status_code == HTTPStatus.OK
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_any_input_costs_a_bounded_number_of_queries(loaded, language):
+    """A pasted message of made-up words: only 12 words are analysed, 3 corrected."""
+    import random
+    import string
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    generator = random.Random(7)
+    words = ["".join(generator.choice(string.ascii_lowercase)
+                     for _ in range(generator.randint(4, 9))) for _ in range(60)]
+
+    def cost(text: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            search(text, language=language)
+        return len(captured)
+
+    first_twelve, all_sixty = cost(" ".join(words[:12])), cost(" ".join(words))
+    assert all_sixty == first_twelve, "words beyond the cap must cost nothing more"
+    assert all_sixty <= 30  # it was 47 (nl) and 94 (en) for 200 characters of junk
