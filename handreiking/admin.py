@@ -29,7 +29,19 @@ from .models import (
 from .text import normalise_text
 
 
-class EditConflictForm(forms.ModelForm):
+class NormalisedForm(forms.ModelForm):
+    """Text normalised as content files are: CRLF from the browser, trailing spaces and
+    decomposed letters never count as an edit, so an unchanged save is a no-op."""
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, value in cleaned.items():
+            if isinstance(value, str):
+                cleaned[name] = normalise_text(value)
+        return cleaned
+
+
+class EditConflictForm(NormalisedForm):
     """Refuses a save when someone else saved the same item after this form was opened.
 
     Two editors (or an editor and `loadcontent`) working on one item must not
@@ -45,11 +57,6 @@ class EditConflictForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        # The same normalisation as content files: CRLF from the browser, trailing spaces
-        # and decomposed letters never count as an edit.
-        for name, value in cleaned.items():
-            if isinstance(value, str) and name != "edit_token":
-                cleaned[name] = normalise_text(value)
         if self.instance.pk:
             current = (
                 type(self.instance).objects.filter(pk=self.instance.pk)
@@ -91,17 +98,6 @@ class ContentAdmin(TranslationAdmin):
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
         publishing.publish()
-
-
-class ChildForm(forms.ModelForm):
-    """Steps and questions: normalised like every other text, so unchanged saves are no-ops."""
-
-    def clean(self):
-        cleaned = super().clean()
-        for name, value in cleaned.items():
-            if isinstance(value, str):
-                cleaned[name] = normalise_text(value)
-        return cleaned
 
 
 @admin.register(AgeGroup)
@@ -164,7 +160,7 @@ class CaseAdmin(ContentAdmin):
 
 class QuestionInline(TranslationTabularInline):
     model = Question
-    form = ChildForm
+    form = NormalisedForm
     extra = 0
     fields = ["order", "text"]
 
@@ -180,7 +176,7 @@ class QuestionListAdmin(ContentAdmin):
 
 class StepInline(TranslationStackedInline):
     model = Step
-    form = ChildForm
+    form = NormalisedForm
     extra = 0
     fields = ["order", "title", "body"]
 
