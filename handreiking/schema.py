@@ -196,10 +196,6 @@ class ContentKind:
     def directory(self) -> str:
         return self.folder or self.name
 
-    @property
-    def label(self) -> str:
-        return self.name
-
     def model_field(self, name: str) -> models.Field:
         return self.model._meta.get_field(name)
 
@@ -377,7 +373,6 @@ KINDS: tuple[ContentKind, ...] = (
     ),
 )
 
-KINDS_BY_NAME = {kind.name: kind for kind in KINDS}
 KINDS_BY_MODEL = {kind.model: kind for kind in KINDS}
 CHILD_MODELS = {kind.children.model: kind for kind in KINDS if kind.children}
 

@@ -17,7 +17,6 @@ from .base import SearchHit, SearchResults, get_backend
 MAX_HITS = 100
 FEW_HITS = 10  # fewer hits with all the words: add the hits with some of them, below
 SOME_WORDS_PENALTY = 100_000_000.0  # below every hit with all the words, on either backend
-MAX_SYNONYMS = 8  # per word: a query expands to a handful of names, never to hundreds
 TYPO_CANDIDATES = 60
 # Any input costs a bounded number of SQL queries: only the first words are analysed, and
 # only a few unknown words are looked up for "Did you mean …?" (one query each).
