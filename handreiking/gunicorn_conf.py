@@ -9,8 +9,10 @@ import os
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:" + os.environ.get("PORT", "8000"))
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 # Threads: a client that sends its request slowly holds one thread, not a whole worker.
+# SO_REUSEPORT below pins each connection to one worker, so each worker alone must outlast
+# a handful of slow clients: with 8 threads, four can never fill one.
 worker_class = "gthread"
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+threads = int(os.environ.get("GUNICORN_THREADS", "8"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
 keepalive = 5
