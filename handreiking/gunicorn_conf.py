@@ -10,9 +10,11 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:" + os.environ.get("PORT", "80
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 # Threads: a client that sends its request slowly holds one thread, not a whole worker.
 # SO_REUSEPORT below pins each connection to one worker, so each worker alone must outlast
-# a handful of slow clients: with 8 threads, four can never fill one.
+# a handful of slow clients: with 6 threads, five can never fill one. More threads only
+# lengthen the slowest responses (they wait for the GIL), so the proxy's buffering is
+# the real defence (README: "Run it in production").
 worker_class = "gthread"
-threads = int(os.environ.get("GUNICORN_THREADS", "8"))
+threads = int(os.environ.get("GUNICORN_THREADS", "6"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
 keepalive = 5

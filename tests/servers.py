@@ -69,7 +69,7 @@ def server_environment(database_url: str, **extra: str) -> dict:
     env.update({"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
                 "DJANGO_ALLOWED_HOSTS": "localhost,127.0.0.1", "DJANGO_SECURE_SSL_REDIRECT": "0",
                 "DATABASE_URL": database_url, "DJANGO_SUPERUSER_PASSWORD": PASSWORD,
-                "WEB_CONCURRENCY": "1", "GUNICORN_THREADS": "8", **extra})
+                "WEB_CONCURRENCY": "1", **extra})  # threads: the default of make serve
     return env
 
 

@@ -99,7 +99,7 @@ def main(argv=None) -> int:
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1", "DJANGO_SECURE_SSL_REDIRECT": "0",
         "DATABASE_URL": args.database_url or f"sqlite:///{tmp / 'bench.sqlite3'}",
         "PORT": str(port), "WEB_CONCURRENCY": os.environ.get("WEB_CONCURRENCY", "2"),
-        "GUNICORN_THREADS": os.environ.get("GUNICORN_THREADS", "8"),
+        "GUNICORN_THREADS": os.environ.get("GUNICORN_THREADS", "6"),
     })
     server = None
     try:
