@@ -1,10 +1,14 @@
 """The guide's content as data: chapters, cases, glossary, organisations, plans, questions."""
 
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models, transaction
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -106,6 +110,35 @@ class GlossaryTerm(ContentItem):
     @property
     def alias_list(self) -> list[str]:
         return [line.strip() for line in (self.aliases or "").splitlines() if line.strip()]
+
+
+class Synonym(models.Model):
+    """An everyday word people search with, and the guide's words it stands for.
+
+    "nudes" -> "naaktbeelden": loaded from content/synonyms.yml (Dutch) and
+    content/en/synonyms.yml, and used only by search, which also looks for the guide's
+    words when someone types the everyday one. It maps words and adds no facts, so it
+    has no page; its address is the search for the word.
+    """
+
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    word = models.CharField(_("everyday word"), max_length=60)
+    means = models.CharField(_("the guide's words"), max_length=100)
+
+    class Meta:
+        verbose_name = _("synonym")
+        verbose_name_plural = _("synonyms")
+        ordering = ["language", "means", "word"]
+        constraints = [
+            models.UniqueConstraint(fields=["language", "word"], name="synonym_unique_word")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.word} \u2192 {self.means} [{self.language}]"
+
+    def get_absolute_url(self) -> str:
+        with translation.override(self.language):
+            return f"{reverse('handreiking:search')}?{urlencode({'q': self.word})}"
 
 
 CONTACT_DETAILS = ("website", "phone")
@@ -457,13 +490,17 @@ class SearchDocument(models.Model):
 
 
 class SearchTerm(models.Model):
-    """A word of the guide's vocabulary, for compound splitting and "Did you mean …?"."""
+    """A word of the guide's vocabulary (or a synonym's everyday word), for compounds and typos."""
 
     language = models.CharField(max_length=8)
     word = models.CharField(max_length=100)
-    frequency = models.PositiveIntegerField(default=1)
+    frequency = models.PositiveIntegerField(default=1)  # 0: a synonym's word, not in the text
+    is_concept = models.BooleanField(
+        default=False, help_text="A glossary term's name or alias, or a synonym's everyday word."
+    )
     synonyms = models.TextField(
-        blank=True, help_text="Other names of the same glossary term, one per line."
+        blank=True, help_text="Other names of the same glossary term, and the guide's words a "
+                              "synonym stands for, one per line."
     )
 
     class Meta:

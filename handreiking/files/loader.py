@@ -15,6 +15,7 @@ from typing import Any
 from django.db import DatabaseError, models, transaction
 
 from .. import publishing
+from ..models import Synonym
 from ..schema import (
     DEFAULT_LANGUAGE,
     KINDS,
@@ -25,6 +26,9 @@ from ..schema import (
 )
 from .frontmatter import ContentError
 from .records import ContentValidationError, Record, read_content
+from .synonyms import SynonymEntry, read_synonyms
+
+SYNONYMS = "synonyms"  # the report's label for the synonym files
 
 # Unique numbers (a chapter's) move here first while rows are renumbered, so that
 # swapping two chapters or inserting one in the middle never collides on the way.
@@ -50,6 +54,7 @@ class LoadReport:
     overwritten: list[str] = field(default_factory=list)
     rerendered: int = 0  # rows whose stored HTML the publisher changed
     missing_translations: dict[str, int] = field(default_factory=dict)  # language -> fields
+    warnings: list[str] = field(default_factory=list)  # loaded, but worth a look
     dry_run: bool = False
 
     @property
@@ -72,6 +77,8 @@ class ContentConflictError(Exception):
 class _Plan:
     writes: list[tuple[Record, Any]] = field(default_factory=list)  # (record, row or None)
     deletes: list[tuple[ContentKind, Any]] = field(default_factory=list)
+    synonym_writes: list[SynonymEntry] = field(default_factory=list)
+    synonym_deletes: list[int] = field(default_factory=list)  # ids
     conflicts: list[str] = field(default_factory=list)
     overwritten: list[str] = field(default_factory=list)
 
@@ -115,6 +122,27 @@ def _plan(records: list[Record], report: LoadReport) -> _Plan:
             report.deleted.append(f"{label} ({obj.source_path or 'no file'})")
             counts.deleted += 1
     return plan
+
+
+def _plan_synonyms(entries: list[SynonymEntry], plan: _Plan, report: LoadReport) -> None:
+    """Synonyms are plain word pairs with no admin edits to protect: replace what changed."""
+    counts = report.counts.setdefault(SYNONYMS, KindCounts())
+    stored = {(row.language, row.word): row for row in Synonym.objects.all()}
+    for entry in entries:
+        row = stored.pop(entry.key, None)
+        if row is not None and row.means == entry.means:
+            counts.unchanged += 1
+            continue
+        if row is not None:
+            plan.synonym_deletes.append(row.pk)
+            counts.updated += 1
+        else:
+            counts.created += 1
+        plan.synonym_writes.append(entry)
+    for row in stored.values():
+        plan.synonym_deletes.append(row.pk)
+        report.deleted.append(f"{SYNONYMS}/{row.language}/{row.word}")
+        counts.deleted += 1
 
 
 # --- Writing -------------------------------------------------------------------------------------
@@ -199,6 +227,9 @@ def _apply(plan: _Plan) -> None:
                 _guarded(record, getattr(obj, name).set, targets)
     for _kind, obj in reversed(plan.deletes):
         obj.delete()
+    Synonym.objects.filter(pk__in=plan.synonym_deletes).delete()
+    Synonym.objects.bulk_create([Synonym(language=e.language, word=e.word, means=e.means)
+                                 for e in plan.synonym_writes])
 
 
 def _guarded(record: Record, function, *args):
@@ -236,9 +267,14 @@ def load_content(*, root: Path, dry_run: bool = False, force: bool = False) -> L
     would be overwritten and `force` is not set. Never prints.
     """
     records = read_content(root)
-    report = LoadReport(dry_run=dry_run, missing_translations=_missing_translations(records))
+    synonyms = read_synonyms(root, records)
+    if synonyms.errors:
+        raise ContentValidationError(synonyms.errors)
+    report = LoadReport(dry_run=dry_run, missing_translations=_missing_translations(records),
+                        warnings=synonyms.warnings)
     with transaction.atomic():
         plan = _plan(records, report)
+        _plan_synonyms(synonyms.entries, plan, report)
         report.overwritten = plan.overwritten
         if plan.conflicts and not force:
             raise ContentConflictError(plan.conflicts)

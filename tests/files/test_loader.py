@@ -17,6 +17,7 @@ from handreiking.models import (
     Section,
     Step,
     StepPlan,
+    Synonym,
 )
 
 from ..conftest import dump_database, write
@@ -56,6 +57,7 @@ def test_loads_every_kind_with_counts(content_dir):
         "cases": 5,
         "questions": QuestionList.objects.count(),
         "step-plans": StepPlan.objects.count(),
+        "synonyms": Synonym.objects.count(),
     }
     assert report.changes == sum(created.values())
     assert Chapter.objects.get(number=3).cases.count() == 5

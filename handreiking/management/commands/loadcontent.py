@@ -53,6 +53,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"deleted: {label}")
             for label in report.overwritten:
                 self.stdout.write(f"overwrote admin edit: {label}")
+            for warning in report.warnings:
+                self.stdout.write(f"warning: {warning}")
             for language, count in report.missing_translations.items():
                 self.stdout.write(f"missing {language} translations: {count} field(s)")
         prefix = "Dry run: would make" if report.dry_run else "Loaded with"
