@@ -29,7 +29,8 @@ logger = logging.getLogger(__name__)
 PAGE_PARAMETERS = ("age", "theme", "q", "kind", "page")
 MAX_PARAMETER_LENGTH = 200
 CACHED_HEADERS = ("Content-Type", "Content-Language", "Content-Security-Policy",
-                  "X-Frame-Options", "Vary")
+                  "X-Frame-Options", "Vary", "X-Robots-Tag")
+CACHED_TYPES = ("text/html", "application/json")
 PAGE_PREFIXES = tuple(f"/{code}/" for code, _name in settings.LANGUAGES)
 
 
@@ -138,5 +139,5 @@ class PageCacheMiddleware:
         return (response.status_code == 200 and not response.cookies
                 and not getattr(response, "streaming", False)
                 and "Set-Cookie" not in response
-                and response.get("Content-Type", "").startswith("text/html")
+                and response.get("Content-Type", "").startswith(CACHED_TYPES)
                 and not getattr(request, "_page_not_cacheable", False))

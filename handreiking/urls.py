@@ -24,6 +24,7 @@ site_patterns = [
     path(_("tips-for-children/"), views.child_tips, name="child-tips"),
     path(_("discussion-questions/"), views.questionlist_list, name="questionlist-list"),
     path(_("search/"), views.search, name="search"),
+    path(_("search/suggestions/"), views.search_suggestions, name="search-suggestions"),
 ]
 
 urlpatterns = [

@@ -8,7 +8,7 @@ from collections import OrderedDict
 from django.core.paginator import Paginator
 from django.db import DatabaseError
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
@@ -23,6 +23,7 @@ from .models import (
     GlossaryTerm,
     HelpOrganisation,
     QuestionList,
+    SearchDocument,
     Section,
     Step,
     StepPlan,
@@ -214,12 +215,25 @@ def search(request):
         "results": results,
         "page": page,
         "query": form.cleaned_data.get("q", "") if form.is_valid() else "",
+        "hide_header_search": True,
         "suggested_terms": GlossaryTerm.objects.all()[:8] if not page or not results.hits else [],
         "acute_organisations": HelpOrganisation.objects.filter(category="acute")
         if not page or not results.hits
         else [],
     }
     return render(request, "handreiking/search.html", context)
+
+
+@require_safe
+def search_suggestions(request):
+    """JSON for the search box's suggestions (static/js/suggest.js); cached like a page."""
+    typed = request.GET.get("q", "")
+    kinds = dict(SearchDocument.Kind.choices)
+    suggestions = [{**suggestion.as_json(), "kind_label": str(kinds[suggestion.kind])}
+                   for suggestion in site_search.suggest(typed, language=request.LANGUAGE_CODE)]
+    response = JsonResponse({"query": typed[:100], "suggestions": suggestions})
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 @cache_control(max_age=86400)

@@ -129,15 +129,17 @@ def index_terms(text: str, language: str, known: set[str] | None = None,
     return terms
 
 
-def query_groups(query: str, language: str, known: set[str] | dict[str, list[str]]
-                 ) -> list[list[tuple[str, ...]]]:
+def query_groups(query: str, language: str, known: set[str] | dict[str, list[str]],
+                 containing: dict[str, list[str]] | None = None) -> list[list[tuple[str, ...]]]:
     """Each query word becomes a group of alternatives; an alternative is a tuple of terms.
 
     All groups must match (AND); within a group any alternative will do (OR); all
     terms of one alternative must match (AND). "gepest naaktfoto" ->
     [[("gepest",), ("pest",)], [("naaktfoto",), ("naakt", "foto")]]
     When `known` maps words to synonyms (glossary aliases), each synonym is one
-    more alternative: "cyberpesten" also finds "cyberbullying".
+    more alternative: "cyberpesten" also finds "cyberbullying". `containing` maps a word
+    to longer words of the guide that contain it, one more alternative each
+    ("telefoon" also finds "kindertelefoon").
     """
     synonyms = known if isinstance(known, dict) else {}
     known = set(known)
@@ -157,6 +159,8 @@ def query_groups(query: str, language: str, known: set[str] | dict[str, list[str
             terms = tuple(index_terms(synonym, language))
             if terms:
                 alternatives.append(terms)
+        for longer in (containing or {}).get(word, []):
+            alternatives.append((stem(longer, language),))
         unique = _absorb(list(dict.fromkeys(alternatives)))
         if unique not in groups:
             groups.append(unique)

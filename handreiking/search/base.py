@@ -38,8 +38,8 @@ class SearchResults:
     query: str
     hits: list[SearchHit] = field(default_factory=list)
     definition: SearchHit | None = None  # a glossary term matching the query exactly
-    corrected_query: str = ""  # set when a typo was corrected to find these hits
-    suggestion: str = ""  # "Did you mean …?" when nothing matched at all
+    corrected_query: str = ""  # set when a typo was corrected to find these hits (never
+    # set for a correction without hits)
 
 
 class Backend(Protocol):
@@ -49,11 +49,11 @@ class Backend(Protocol):
         """Index every SearchDocument (and the vocabulary) from scratch."""
 
     def match(self, groups, *, language: str, age_group: str | None, kind: str | None,
-              limit: int) -> list[tuple[int, float]]:
-        """(document id, score) pairs, best first, for analysed query groups."""
+              limit: int, tiered: bool = True) -> list[tuple[int, float]]:
+        """(document id, score) pairs, best first, for analysed query groups.
 
-    def similar_words(self, word: str, *, language: str, limit: int) -> list[str]:
-        """Vocabulary words that look like `word`, most similar first (typo tolerance)."""
+        Tiered: every title/alias match (score >= 1e6) above every body-only match.
+        """
 
 
 def get_backend() -> Backend:

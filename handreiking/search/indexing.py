@@ -11,7 +11,7 @@ from collections import Counter
 from django.db import transaction
 from django.utils import translation
 
-from ..models import SearchDocument, SearchIndexState, SearchTerm
+from ..models import SearchDocument, SearchIndexState, SearchTerm, Synonym
 from ..schema import DEFAULT_LANGUAGE, KINDS, LANGUAGES, ContentKind
 from . import analysis
 from .base import get_backend
@@ -126,9 +126,15 @@ def _vocabulary(documents) -> dict[str, Counter]:
     return counts
 
 
-def _synonyms(documents) -> dict[tuple[str, str], set[str]]:
-    """(language, word) -> the other names of its glossary term (title and aliases)."""
+def _synonyms(documents) -> tuple[dict[tuple[str, str], set[str]], set[tuple[str, str]]]:
+    """(language, word) -> the other names it stands for, and the (language, word) concepts.
+
+    A one-word name of a glossary term stands for the term's other names (title and
+    aliases); an everyday word from the synonyms files stands for the guide's words.
+    Both are concepts: "Did you mean …?" prefers them over equally close common words.
+    """
     synonyms: dict[tuple[str, str], set[str]] = {}
+    concepts: set[tuple[str, str]] = set()
     for document in documents:
         if document.kind != SearchDocument.Kind.TERM:
             continue
@@ -139,7 +145,25 @@ def _synonyms(documents) -> dict[tuple[str, str], set[str]]:
                 continue  # a query is matched word by word; multi-word names are targets only
             others = {other for other in names if other != name}
             synonyms.setdefault((document.language, name_words[0]), set()).update(others)
-    return synonyms
+            concepts.add((document.language, name_words[0]))
+    for language, word, means in Synonym.objects.values_list("language", "word", "means"):
+        synonyms.setdefault((language, word), set()).add(means)
+        concepts.add((language, word))
+    return synonyms, concepts
+
+
+def _terms(vocabulary, synonyms, concepts) -> list[SearchTerm]:
+    """The vocabulary rows: the guide's words, plus everyday words only synonyms know."""
+    counts = {(language, word): count for language, counter in vocabulary.items()
+              for word, count in counter.items() if len(word) >= 3}
+    for key in synonyms:
+        counts.setdefault(key, 0)
+    return [SearchTerm(language=language, word=word[:100], frequency=count,
+                       is_concept=(language, word) in concepts,
+                       synonyms="\n".join(sorted(synonyms.get((language, word), ()),
+                                                  key=lambda name: (len(name), name))
+                                           [:MAX_SYNONYMS]))
+            for (language, word), count in counts.items()]
 
 
 def rebuild_index() -> int:
@@ -164,7 +188,7 @@ def index_documents(documents: list[SearchDocument], *,
 
     vocabulary = _vocabulary(documents)
     known = {language: set(counter) for language, counter in vocabulary.items()}
-    synonyms = _synonyms(documents)
+    synonyms, concepts = _synonyms(documents)
     lap("vocabulary")
     caches: dict[str, dict] = {}
     for document in documents:
@@ -179,15 +203,7 @@ def index_documents(documents: list[SearchDocument], *,
         SearchDocument.objects.all().delete()
         SearchTerm.objects.all().delete()
         SearchDocument.objects.bulk_create(documents, batch_size=500)
-        SearchTerm.objects.bulk_create(
-            [SearchTerm(language=language, word=word[:100], frequency=count,
-                        synonyms="\n".join(sorted(synonyms.get((language, word), ()),
-                                                   key=lambda name: (len(name), name))
-                                            [:MAX_SYNONYMS]))
-             for language, counter in vocabulary.items() for word, count in counter.items()
-             if len(word) >= 3],
-            batch_size=1000,
-        )
+        SearchTerm.objects.bulk_create(_terms(vocabulary, synonyms, concepts), batch_size=1000)
         lap("insert")
         get_backend().rebuild()
         state, _created = SearchIndexState.objects.get_or_create(pk=1)

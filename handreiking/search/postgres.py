@@ -1,13 +1,8 @@
-"""PostgreSQL backend: weighted tsvectors of the analysed terms, GIN indexes, ts_rank, pg_trgm."""
+"""PostgreSQL backend: weighted tsvectors of the analysed terms, GIN indexes, ts_rank."""
 
 from __future__ import annotations
 
-from django.contrib.postgres.search import (
-    SearchQuery,
-    SearchRank,
-    SearchVector,
-    TrigramSimilarity,
-)
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db.models import F, Q
 
 from .base import Backend
@@ -46,8 +41,10 @@ class PostgresBackend(Backend):
             search_vector=head + SearchVector("body_terms", weight="C", config=CONFIG),
         )
 
-    def match(self, groups, *, language, age_group, kind, limit):
+    def match(self, groups, *, language, age_group, kind, limit, tiered=True):
         """Title and alias/summary matches first, then body-only matches, each by ts_rank.
+
+        Untiered (for hits with only some of the words): by ts_rank over the whole vector.
 
         As on SQLite, the head tier is ranked on its own small vectors, so a common word
         never needs ts_rank over every (large, compressed) body vector when titles fill
@@ -68,6 +65,8 @@ class PostgresBackend(Backend):
                     .annotate(rank=SearchRank(F(vector), query, weights=RANK_WEIGHTS))
                     .order_by("-rank", "id").values_list("id", "rank")[:count])
 
+        if not tiered:
+            return list(best("search_vector", limit))
         hits = [(pk, HEAD_BONUS + rank) for pk, rank in best("head_vector", limit)]
         if len(hits) < limit:
             in_head = {pk for pk, _rank in hits}
@@ -75,14 +74,3 @@ class PostgresBackend(Backend):
                     if pk not in in_head]
             hits.extend(rest[: limit - len(hits)])
         return hits
-
-    def similar_words(self, word, *, language, limit):
-        from ..models import SearchTerm
-
-        return list(
-            SearchTerm.objects.filter(language=language)
-            .annotate(similarity=TrigramSimilarity("word", word))
-            .filter(similarity__gt=0.2)
-            .order_by("-similarity", "word")
-            .values_list("word", flat=True)[:limit]
-        )

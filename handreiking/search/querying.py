@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import difflib
+from dataclasses import dataclass
 from functools import lru_cache
 
 from django.conf import settings
@@ -10,58 +10,37 @@ from django.db import connection
 from django.urls import translate_url
 from django.utils.translation import get_language
 
-from ..models import SearchDocument, SearchIndexState, SearchTerm
+from ..models import SearchDocument
 from . import analysis
 from .base import SearchHit, SearchResults, get_backend
+from .vocabulary import Vocabulary, vocabularies
 
 MAX_HITS = 100
 FEW_HITS = 10  # fewer hits with all the words: add the hits with some of them, below
-SOME_WORDS_PENALTY = 100_000_000.0  # below every hit with all the words, on either backend
-TYPO_CANDIDATES = 60
-# Any input costs a bounded number of SQL queries: only the first words are analysed, and
-# only a few unknown words are looked up for "Did you mean …?" (one query each).
+# Score offsets that make tiers, on either backend (head scores carry the backends'
+# HEAD_BONUS of 1e6; body scores are far below 1e3): exact title/alias matches, then
+# title/alias matches through a compound part, then exact body matches, then body
+# matches through a compound part, then hits with only some of the words.
+PART_HEAD_PENALTY = 500_000.0
+PART_BODY_PENALTY = 10_000.0
+HEAD_TIER = 900_000.0
+SOME_WORDS_PENALTY = 100_000_000.0
+# Any input costs a bounded number of SQL queries: only the first words are analysed,
+# only a few unknown words are corrected, and only a few corrections are tried.
 MAX_QUERY_WORDS = 12
 MAX_CORRECTED_WORDS = 3
-TYPO_MIN_RATIO = 0.75
+MAX_CORRECTION_TRIES = 3
+MIN_CORRECTED_LENGTH = 4
 
 
+@dataclass
+class _Analysed:
+    """One query analysed in one text language."""
 
-_vocabulary_cache: dict = {"version": None, "words": {}}
-
-
-def _vocabulary_for(language: str) -> dict[str, list[str]]:
-    """The guide's words (with their synonyms), cached per process per index version."""
-    # Raw SQL: this runs for every search, and the ORM's query building costs more than
-    # the lookup itself.
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT version FROM {SearchIndexState._meta.db_table} WHERE id = 1")
-        row = cursor.fetchone()
-    version = row[0] if row else None
-    cache = _vocabulary_cache
-    if cache["version"] != version or version is None:
-        words: dict[str, dict[str, list[str]]] = {}
-        for code, word, synonyms in SearchTerm.objects.values_list("language", "word",
-                                                                   "synonyms"):
-            words.setdefault(code, {})[word] = synonyms.splitlines() if synonyms else []
-        cache = {"version": version, "words": words}
-        globals()["_vocabulary_cache"] = cache
-    return cache["words"].get(language, {})
-
-
-def _known_words(words: list[str], language: str) -> dict[str, list[str]]:
-    """Which of these words (and their possible compound halves) the guide uses.
-
-    Maps each known word to its synonyms (other names of the same glossary term).
-    """
-    vocabulary = _vocabulary_for(language)
-    known = {}
-    for word in words:
-        candidates = {word}
-        for cut in range(analysis.MIN_COMPOUND_PART, len(word) - analysis.MIN_COMPOUND_PART + 1):
-            left = word[:cut]
-            candidates.update({left, word[cut:], left[:-1], left[:-2]})
-        known.update({c: vocabulary[c] for c in candidates if c in vocabulary})
-    return known
+    language: str
+    groups: list  # per meaningful word, its alternatives (analysis.query_groups)
+    with_parts: list | None  # the same with longer words containing a query word; None: none
+    several: bool  # more than one meaningful word
 
 
 def _languages_for(language: str) -> list[str]:
@@ -70,83 +49,142 @@ def _languages_for(language: str) -> list[str]:
     return [language] if language == default else [language, default]
 
 
-def _match(query: str, *, language, age_group, kind, require_all=True):
-    """(scores by document id, query stems by text language, whether it has several words)."""
+def _meaningful(words: list[str], language: str) -> list[str]:
+    return [w for w in words if not analysis.is_stop_word(w, language)] or words
+
+
+def _analyse(words: list[str], vocabulary: Vocabulary) -> _Analysed:
+    language = vocabulary.language
+    query = " ".join(words)
+    known = vocabulary.known_words(words)
+    meaningful = _meaningful(words, language)
+    groups = analysis.query_groups(query, language, known)
+    containing = {word: vocabulary.containing(word) for word in meaningful}
+    containing = {word: longer for word, longer in containing.items() if longer}
+    with_parts = analysis.query_groups(query, language, known, containing) if containing else None
+    return _Analysed(language, groups, with_parts, len(groups) > 1)
+
+
+def _scores(analysed: list[_Analysed], filters: dict, *, require_all: bool = True
+            ) -> dict[int, float]:
+    """Document id -> score over the text languages, in the tiers described above."""
     backend = get_backend()
     scored: dict[int, float] = {}
-    stems: dict[str, set[str]] = {}
-    several = False
-    for text_language in _languages_for(language):
-        words = analysis.words(query)
-        groups = analysis.query_groups(query, text_language, _known_words(words, text_language))
-        if not groups:
-            continue
-        several = several or len(groups) > 1
-        stems[text_language] = analysis.query_stems(groups)
-        attempts = [groups] if require_all else [[sum(groups, [])]]
-        for attempt in attempts:
-            for pk, score in backend.match(attempt, language=language, age_group=age_group,
-                                           kind=kind, limit=MAX_HITS):
-                scored[pk] = max(score, scored.get(pk, float("-inf")))
-    return scored, stems, several
+
+    def run(groups) -> None:
+        if not require_all:
+            groups = [sum(groups, [])]  # any word will do
+        for pk, score in backend.match(groups, limit=MAX_HITS, tiered=require_all, **filters):
+            if score > scored.get(pk, float("-inf")):
+                scored[pk] = score
+
+    if not require_all:  # one query per language: the longer words are just more words
+        for one in analysed:
+            if one.groups:
+                run(one.with_parts or one.groups)
+        return scored
+    for one in analysed:
+        if one.groups:
+            run(one.groups)
+    exact = set(scored)
+    for one in analysed:
+        if one.with_parts:
+            run(one.with_parts)
+    for pk in set(scored) - exact:
+        score = scored[pk]
+        scored[pk] = score - (PART_HEAD_PENALTY if score >= HEAD_TIER else PART_BODY_PENALTY)
+    return scored
 
 
-def _correct(query: str, language: str) -> str:
-    """The query with unknown words replaced by the closest word the guide uses."""
-    backend = get_backend()
-    words = analysis.words(query)
-    known = _known_words(words, language)
-    corrected = []
-    looked_up = 0
+def _unknown(words: list[str], language_vocabularies: list[Vocabulary]) -> list[str]:
+    """Words worth correcting: no stop word, not short, and unknown in every text language.
+
+    A word the guide uses only inside longer words ("telefoon"), or a compound of two
+    words it uses ("pestgedrag"), is known.
+    """
+    unknown = []
     for word in words:
-        if word in known or analysis.is_stop_word(word, language) or len(word) < 4 \
-                or looked_up >= MAX_CORRECTED_WORDS:
-            corrected.append(word)
+        if len(word) < MIN_CORRECTED_LENGTH or any(
+                analysis.is_stop_word(word, v.language) or word in v
+                or analysis.split_compound(word, v.frequency) or v.containing(word)
+                for v in language_vocabularies):
             continue
-        looked_up += 1
-        candidates = backend.similar_words(word, language=language, limit=TYPO_CANDIDATES)
-        best = difflib.get_close_matches(word, candidates, n=1, cutoff=TYPO_MIN_RATIO)
-        corrected.append(best[0] if best else word)
-    result = " ".join(corrected)
-    return result if result != " ".join(words) else ""
+        unknown.append(word)
+    return unknown[:MAX_CORRECTED_WORDS]
+
+
+def _corrections(words: list[str], language_vocabularies: list[Vocabulary]) -> list[list[str]]:
+    """Corrected versions of the query, most likely first; known words stay as typed."""
+    unknown = _unknown(words, language_vocabularies)
+    options: dict[str, list[str]] = {}
+    for word in unknown:
+        found: list[str] = []
+        for vocabulary in language_vocabularies:
+            found += [c for c in vocabulary.corrections(word) if c not in found]
+        if found:
+            options[word] = found
+    if not options:
+        return []
+    tries = [{word: found[0] for word, found in options.items()}]
+    for word, found in options.items():  # then the second choice for one word at a time
+        if len(found) > 1 and len(tries) < MAX_CORRECTION_TRIES:
+            tries.append({**tries[0], word: found[1]})
+    return [[chosen.get(word, word) for word in words] for chosen in tries]
 
 
 def search(query: str, *, language: str, age_group: str | None = None,
            kind: str | None = None) -> SearchResults:
     """Ranked hits for a visitor's query; never raises for odd input, empty query -> no hits.
 
-    Hits with all the words come first; when there are few of them, hits with some of
-    the words follow ("naaktfoto doorgestuurd" also finds what says "naaktfoto" alone).
-    With no hits at all, the query is corrected for typos.
+    Hits with all the words come first (an exact word above a longer word that only
+    contains it); when there are few of them, hits with some of the words follow
+    ("naaktfoto doorgestuurd" also finds what says "naaktfoto" alone). With no hits,
+    unknown words are corrected for typos, and a correction is only ever shown when it
+    has hits.
     """
     results = SearchResults(query=query)
-    words = analysis.words(query)
+    words = analysis.words(query)[:MAX_QUERY_WORDS]  # the rest of a pasted message is not searched
     if not words:
         return results
-    if len(words) > MAX_QUERY_WORDS:  # the rest of a pasted message is not searched
-        query = " ".join(words[:MAX_QUERY_WORDS])
+    loaded = vocabularies()
+    language_vocabularies = [loaded.get(code) or Vocabulary(code)
+                             for code in _languages_for(language)]
     filters = {"language": language, "age_group": age_group, "kind": kind}
-    scored, stems, several = _match(query, **filters)
+    analysed = [_analyse(words, vocabulary) for vocabulary in language_vocabularies]
+    scored = _scores(analysed, filters)
+    if not scored:
+        for corrected in _corrections(words, language_vocabularies):
+            attempt = [_analyse(corrected, vocabulary) for vocabulary in language_vocabularies]
+            scored = _scores(attempt, filters)
+            if scored:
+                results.corrected_query, words, analysed = " ".join(corrected), corrected, attempt
+                break
     partial: set[int] = set()
-    if len(scored) < FEW_HITS and several:
-        # (The same words, so the same stems to highlight.)
-        some, _stems, _several = _match(query, **filters, require_all=False)
+    if len(scored) < FEW_HITS and any(one.several for one in analysed):
+        some = _scores(analysed, filters, require_all=False)
         partial = set(some) - set(scored)
         scored.update({pk: some[pk] - SOME_WORDS_PENALTY for pk in partial})
     if not scored:
-        corrected = next(
-            (c for c in (_correct(query, lang) for lang in _languages_for(language)) if c), ""
-        )
-        if corrected:
-            scored, stems, _several = _match(corrected, **filters)
-            if scored:
-                results.corrected_query = corrected
-            else:
-                results.suggestion = corrected
-    if not scored:
         return results
-    _build_hits(results, scored, stems, language, partial)
+    concepts = _concept_names(words, language_vocabularies)
+    _build_hits(results, scored, analysed, language, partial, concepts)
     return results
+
+
+def _concept_names(words: list[str], language_vocabularies: list[Vocabulary]) -> set[str]:
+    """The names the query may mean: its meaningful words, and for one word its synonyms.
+
+    "wat is sextortion" -> {"sextortion"}; "cyberpesten" -> {"cyberpesten",
+    "cyberbullying"}; "nudes" -> {"nudes", "naaktbeelden"} (from the synonyms file).
+    """
+    names = set()
+    for vocabulary in language_vocabularies:
+        meaningful = _meaningful(words, vocabulary.language)
+        names.add(" ".join(meaningful))
+        if len(meaningful) == 1:
+            names.update(" ".join(analysis.words(name))
+                         for name in vocabulary.synonyms.get(meaningful[0], []))
+    return names
 
 
 @lru_cache(maxsize=8)
@@ -170,35 +208,40 @@ def _document_rows(pks: list[int], columns: list[str]) -> list[tuple]:
         return cursor.fetchall()
 
 
-def _build_hits(results: SearchResults, scored: dict[int, float], stems: dict[str, set[str]],
-                language: str, partial: set[int]) -> None:
-    """Ranked hits from scored document ids: exact title/term matches first, then score.
+def _build_hits(results: SearchResults, scored: dict[int, float], analysed: list[_Analysed],
+                language: str, partial: set[int], concepts: set[str]) -> None:
+    """Ranked hits from scored document ids: the concept the query names first, then score.
 
-    `partial` holds the ids that matched only some of the words.
+    A glossary term whose name, alias or synonym the query is ranks first (and is the
+    definition card), then items titled exactly so, then the rest by score. `partial`
+    holds the ids that matched only some of the words.
     """
-    target = results.corrected_query or results.query
-    meaningful = [w for w in analysis.words(target) if not analysis.is_stop_word(w, language)]
-    wanted = " ".join(meaningful or analysis.words(target))
     rows = _document_rows(list(scored), ["kind", "language", "url", "title", "context", "extra"])
     labels = _kind_labels(get_language())
-    stems_by_language = {code: frozenset(found) for code, found in stems.items()}
+    stems_by_language: dict[str, frozenset] = {}
+    for one in analysed:
+        stems = analysis.query_stems(one.groups)
+        if one.with_parts:
+            stems |= analysis.query_stems(one.with_parts)
+        stems_by_language[one.language] = frozenset(stems)
 
-    def is_exact(kind: str, title: str, extra: str) -> bool:
+    def names_the_query(kind: str, title: str, extra: str) -> bool:
         names = [title, *extra.splitlines()] if kind == SearchDocument.Kind.TERM else [title]
-        return any(" ".join(analysis.words(name)) == wanted for name in names)
+        return any(" ".join(analysis.words(name)) in concepts for name in names)
 
     ranked = []
     for pk, kind, doc_language, url, title, context, extra in rows:
-        exact = is_exact(kind, title, extra)
-        ranked.append(((not exact, -scored[pk], pk), exact, SearchHit(
+        exact = pk not in partial and names_the_query(kind, title, extra)
+        is_term = exact and kind == SearchDocument.Kind.TERM
+        ranked.append(((not is_term, not exact, -scored[pk], pk), is_term, SearchHit(
             pk=pk, title=title,
             url=url if doc_language == language else translate_url(url, language),
             kind=kind, kind_label=labels.get(kind, kind), context=context,
             stems=stems_by_language.get(doc_language, frozenset()), language=doc_language,
             score=scored[pk], snippet_source=extra, all_words=pk not in partial)))
     ranked.sort(key=lambda item: item[0])
-    for _key, exact, hit in ranked:
-        if results.definition is None and exact and hit.kind == SearchDocument.Kind.TERM:
+    for _key, is_term, hit in ranked:
+        if results.definition is None and is_term:
             results.definition = hit
         if not hit.all_words and all(earlier.all_words for earlier in results.hits[-1:]):
             hit.first_with_some_words = True

@@ -1,4 +1,4 @@
-"""SQLite backend: FTS5 tables of analysed terms ranked by bm25, a trigram table for typos."""
+"""SQLite backend: FTS5 tables of analysed terms ranked by bm25."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from .base import Backend
 FTS_TABLE = "handreiking_search_fts"
 HEAD_TABLE = "handreiking_search_head_fts"
 HEAD_BONUS = 1_000_000.0  # any title/alias match ranks above every body-only match
-TRIGRAM_TABLE = "handreiking_searchterm_trigram"
 # Ranking is each table's `rank`: bm25 with column weights (title above extra, i.e.
 # aliases and summary, above body; meta 0), set by the migration that creates the
 # tables (0005 explains the weights), so that "ORDER BY rank LIMIT n" sorts inside
@@ -89,7 +88,6 @@ def fill_tables(cursor, rows, *, languages: list[str], age_groups: list[str]) ->
         f"INSERT INTO {HEAD_TABLE}(rowid, title, extra, meta) VALUES (%s, %s, %s, %s)",
         [(pk, title, extra, meta) for pk, title, extra, _body, meta in entries
          if title or extra])
-    cursor.execute(f"INSERT INTO {TRIGRAM_TABLE}({TRIGRAM_TABLE}) VALUES('rebuild')")
 
 
 class SQLiteBackend(Backend):
@@ -103,8 +101,11 @@ class SQLiteBackend(Backend):
             fill_tables(cursor, rows, languages=[code for code, _name in settings.LANGUAGES],
                         age_groups=list(AgeGroup.objects.values_list("slug", flat=True)))
 
-    def match(self, groups, *, language, age_group, kind, limit):
+    def match(self, groups, *, language, age_group, kind, limit, tiered=True):
         """Title and alias/summary matches first, then body-only matches, each by bm25.
+
+        Untiered (for hits with only some of the words): by bm25 over all columns alone,
+        so one common word in a title never outranks the rare words in a text.
 
         The head tier is ranked in its own small table, so a common word at scale never
         needs bm25 over every body that mentions it when titles fill the page. When
@@ -115,6 +116,9 @@ class SQLiteBackend(Backend):
                                       kind=kind)
         sql = "SELECT rowid, rank FROM {0} WHERE {0} MATCH %s ORDER BY rank LIMIT %s"
         with connection.cursor() as cursor:
+            if not tiered:
+                cursor.execute(sql.format(FTS_TABLE), [expression, limit])
+                return [(pk, -score) for pk, score in cursor.fetchall()]
             cursor.execute(sql.format(HEAD_TABLE), [expression, limit])
             # bm25 is lower-is-better; report higher-is-better like PostgreSQL.
             hits = [(pk, HEAD_BONUS - score) for pk, score in cursor.fetchall()]
@@ -124,17 +128,3 @@ class SQLiteBackend(Backend):
                 rest = [(pk, -score) for pk, score in cursor.fetchall() if pk not in in_head]
                 hits.extend(rest[: limit - len(hits)])
         return hits
-
-    def similar_words(self, word, *, language, limit):
-        grams = {word[i : i + 3] for i in range(len(word) - 2)}
-        if not grams:
-            return []
-        expression = " OR ".join(_quote(g) for g in sorted(grams))
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT t.word FROM {TRIGRAM_TABLE} f JOIN handreiking_searchterm t "
-                f"ON t.id = f.rowid WHERE {TRIGRAM_TABLE} MATCH %s AND t.language = %s "
-                f"ORDER BY rank LIMIT %s",
-                [expression, language, limit],
-            )
-            return [row[0] for row in cursor.fetchall()]

@@ -1,4 +1,4 @@
-/* Progressive enhancement; no network, cookies or storage. */
+/* Progressive enhancement; no network, cookies or storage (suggest.js asks the site itself). */
 (function () {
   "use strict";
 

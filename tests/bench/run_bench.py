@@ -64,6 +64,8 @@ TARGET_P95_100 = 15.0  # ms
 TARGET_P95_1000 = 50.0  # ms
 TARGET_SPEEDUP_1000 = 20.0  # naive p95 / search p95
 TARGET_GROWTH = 100.0  # p95(1000x) / p95(1x): "much less than 1000", i.e. <= a tenth of linear
+TARGET_HIT5 = 0.90  # judged set (tests/search/judged/), per language
+TARGET_HIT1 = 0.70
 
 # How the synthetic variants differ from the real text.
 SWAP_RATE = 0.10  # share of words swapped for another word of the guide
@@ -220,15 +222,15 @@ def clear_index(vendor: str) -> None:
     from django.db import connection, transaction
 
     from handreiking.models import SearchDocument, SearchTerm
-    from handreiking.search.sqlite import FTS_TABLE, TRIGRAM_TABLE
+    from handreiking.search.sqlite import FTS_TABLE, HEAD_TABLE
 
     with transaction.atomic():
         SearchDocument.objects.all().delete()
         SearchTerm.objects.all().delete()
         if vendor == "sqlite":
             with connection.cursor() as cursor:
-                cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES('delete-all')")
-                cursor.execute(f"INSERT INTO {TRIGRAM_TABLE}({TRIGRAM_TABLE}) VALUES('delete-all')")
+                for table in (FTS_TABLE, HEAD_TABLE):
+                    cursor.execute(f"INSERT INTO {table}({table}) VALUES('delete-all')")
     if vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("VACUUM")
@@ -313,7 +315,7 @@ def fts_matches(query: str) -> int | None:
 
     if connection.vendor != "sqlite":
         return None
-    known = pkg.querying._known_words(analysis.words(query), "nl")
+    known = pkg.vocabulary.vocabulary("nl").known_words(analysis.words(query))
     groups = analysis.query_groups(query, "nl", known)
     if not groups:
         return 0
@@ -354,13 +356,11 @@ def phase_breakdown(queries: list[str], rounds: int) -> dict[str, dict[str, floa
     from handreiking import search as pkg
 
     backend_class = type(pkg.get_backend())
-    patches = [(pkg.querying, "_known_words"), (pkg.querying, "_correct"),
-               (pkg.analysis, "query_groups"),
-               (backend_class, "match"), (backend_class, "similar_words"),
+    patches = [(pkg.querying, "vocabularies"), (pkg.querying, "_corrections"),
+               (pkg.analysis, "query_groups"), (backend_class, "match"),
                (pkg.querying, "_build_hits")]
-    names = {"_known_words": "known_words", "_correct": "typo_other", "query_groups":
-             "analysis", "match": "fts_match", "similar_words": "similar_words",
-             "_build_hits": "build_hits"}
+    names = {"vocabularies": "vocabulary", "_corrections": "corrections", "query_groups":
+             "analysis", "match": "fts_match", "_build_hits": "build_hits"}
     timer = PhaseTimer()
     saved = [(owner, attr, owner.__dict__.get(attr, None), attr in owner.__dict__)
              for owner, attr in patches]
@@ -405,7 +405,7 @@ def measure(queries: list[str], repeat: int) -> dict:
             naive_ms.append(naive_s * 1000)
             entry = per_query.setdefault(query, {
                 "hits": len(results.hits), "naive_rows": rows,
-                "corrected": results.corrected_query, "suggestion": results.suggestion,
+                "corrected": results.corrected_query,
                 "definition": results.definition.title if results.definition else "",
                 "top": results.hits[0].title if results.hits else "",
                 "search_ms": [], "naive_ms": [],
@@ -474,8 +474,6 @@ def print_queries(rows: list[dict]) -> None:
         note = []
         if last["corrected"]:
             note.append(f"corrected → {last['corrected']!r}")
-        if last["suggestion"]:
-            note.append(f"suggestion {last['suggestion']!r}")
         if last["definition"]:
             note.append(f"definition {last['definition']!r}")
         if not last["hits"]:
@@ -486,10 +484,10 @@ def print_queries(rows: list[dict]) -> None:
 
 
 def print_phases(rows: list[dict]) -> None:
-    names = ["known_words", "analysis", "fts_match", "similar_words", "typo_other", "build_hits",
+    names = ["vocabulary", "analysis", "fts_match", "corrections", "build_hits",
              "rank_and_hits", "snippets"]
-    print("median ms per query, by step of search() (exclusive times; typo_other = _correct "
-          "minus its own lookups; rank_and_hits = the rest of search(): sorting, SearchHit)")
+    print("median ms per query, by step of search() (exclusive times; vocabulary = the version "
+          "check; rank_and_hits = the rest of search(): compound parts, tiers, SearchHit)")
     print(f"{'':<36}" + "".join(f"{n:>14}" for n in names) + f"{'sum':>9}")
     for r in rows:
         totals = Counter()
@@ -505,9 +503,19 @@ def print_phases(rows: list[dict]) -> None:
               + f"{sum(p[n] for n in names):>9.2f}")
 
 
-def verdict(rows: list[dict]) -> list[dict]:
+def verdict(rows: list[dict], evaluations=()) -> list[dict]:
     by_scale = {r["scale"]: r for r in rows}
     checks = []
+    for evaluation in evaluations:
+        for name, value, target in (("hit@5", evaluation.hit5, TARGET_HIT5),
+                                    ("hit@1", evaluation.hit1, TARGET_HIT1)):
+            checks.append({"target": f"judged set ({evaluation.language}) {name} >= {target:.0%}",
+                           "result": "PASS" if value >= target else "FAIL", "value": value,
+                           "detail": f"{value:.1%} of {len(evaluation.outcomes)} queries"})
+        checks.append({"target": f"judged set ({evaluation.language}): no query without results",
+                       "result": "FAIL" if evaluation.empty else "PASS",
+                       "value": len(evaluation.empty),
+                       "detail": ", ".join(o.judgement.query for o in evaluation.empty) or "0"})
 
     def check(name, scale_needed, value_fn, ok_fn, shown):
         missing = [s for s in scale_needed if s not in by_scale]
@@ -568,6 +576,9 @@ def main(argv=None) -> int:
         load_s = time.perf_counter() - t0
         base = [Item(**row) for row in SearchDocument.objects.order_by("id").values(*FIELDS)]
         pool = word_pool(base)
+        from tests.search.judged import evaluate, table
+
+        evaluations = [evaluate(code) for code in ("nl", "en")]
         kinds = ", ".join(f"{n} {k}" for k, n in sorted(Counter(i.kind for i in base).items()))
         print(f"real guide: load_content() {load_s:.2f} s (Markdown + rebuild_index); "
               f"{len(base)} search documents ({kinds}); "
@@ -605,6 +616,8 @@ def main(argv=None) -> int:
                           speedup_p95=result["naive_p95_ms"] / result["search_p95_ms"])
             rows.append(result)
 
+        print("\n== Relevance: the judged query set (tests/search/judged/) on the real guide ==")
+        print(table(evaluations))
         print("\n== Results (ms per query = search() + snippets of the first 20 hits) ==")
         print_table(rows)
         print("\n== Index build (seconds; build_s = vocabulary + terms + bulk insert + "
@@ -618,7 +631,7 @@ def main(argv=None) -> int:
             if "profile" in r:
                 print(f"\n== cProfile, {r['scale']}x, one run of every query ==")
                 print(r["profile"])
-        checks = verdict(rows)
+        checks = verdict(rows, evaluations)
         print("\n== Verdict ==")
         for c in checks:
             print(f"{c['result']:<5} {c['target']}: {c['detail']}")
@@ -641,6 +654,8 @@ def main(argv=None) -> int:
                 "load_content_s": load_s, "peak_rss_mb": peak,
                 "loadavg_before": load_before, "loadavg_after": load_after,
                 "scales": [{k: v for k, v in r.items() if k != "profile"} for r in rows],
+                "relevance": {e.language: {"hit1": e.hit1, "hit5": e.hit5,
+                                           "queries": len(e.outcomes)} for e in evaluations},
                 "verdict": checks,
             }, indent=2, ensure_ascii=False), encoding="utf-8")
             print(f"results written to {path}")

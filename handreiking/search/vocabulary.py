@@ -1,0 +1,137 @@
+"""The guide's vocabulary in memory: known words, synonyms, compound parts and typo candidates.
+
+Every process keeps one `Vocabulary` per language, read from the SearchTerm rows in one
+query and kept until the index version changes. Looking words up here costs no SQL
+query per word, and gives the same answers on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db import connection
+
+from ..models import SearchIndexState, SearchTerm
+from . import analysis
+
+# A query word also finds longer words that contain it ("telefoon" -> "kindertelefoon",
+# "foto" -> "naaktfoto"): inside a word from this many letters, at either end from
+# MIN_EDGE_PART ("app" -> "appgroep"); the longer word has at least MIN_EXTRA more
+# letters (fewer is an inflection, which stems already match).
+MIN_INNER_PART = 4
+MIN_EDGE_PART = 3
+MIN_EXTRA = 3
+MAX_CONTAINING = 30  # the most frequent ones: a query never expands to hundreds of terms
+# Typo candidates: words sharing the most three-letter pieces, then the closest spelling.
+TYPO_CANDIDATES = 60
+TYPO_MIN_RATIO = 0.75
+CONCEPT_BONUS = 0.06  # a glossary name or everyday synonym beats an equally close common word
+
+
+@dataclass
+class Vocabulary:
+    language: str
+    frequency: dict[str, int] = field(default_factory=dict)
+    synonyms: dict[str, list[str]] = field(default_factory=dict)
+    concepts: set[str] = field(default_factory=set)
+    _grams: dict[str, list[str]] | None = None
+    _containing: dict[str, list[str]] = field(default_factory=dict)
+
+    def __contains__(self, word: str) -> bool:
+        return word in self.frequency
+
+    def known_words(self, words: list[str]) -> dict[str, list[str]]:
+        """These words and their possible compound halves that the guide uses -> synonyms."""
+        known = {}
+        low = analysis.MIN_COMPOUND_PART
+        for word in words:
+            candidates = {word}
+            for cut in range(low, len(word) - low + 1):
+                left = word[:cut]
+                candidates.update({left, word[cut:], left[:-1], left[:-2]})
+            known.update({c: self.synonyms.get(c, []) for c in candidates if c in self.frequency})
+        return known
+
+    def containing(self, word: str) -> list[str]:
+        """Longer words of the guide that have `word` as a part, most frequent first."""
+        if word in self._containing:
+            return self._containing[word]
+        found: list[str] = []
+        if len(word) >= MIN_EDGE_PART and not analysis.is_stop_word(word, self.language):
+            own = analysis.stem(word, self.language)
+            inner = len(word) >= MIN_INNER_PART
+            for other in self.frequency:
+                if len(other) - len(word) < MIN_EXTRA or word not in other:
+                    continue
+                if not (inner or other.startswith(word) or other.endswith(word)):
+                    continue
+                if analysis.stem(other, self.language) != own:
+                    found.append(other)
+            found.sort(key=lambda other: (-self.frequency[other], other))
+            found = found[:MAX_CONTAINING]
+        if len(self._containing) < 10_000:
+            self._containing[word] = found
+        return found
+
+    def _trigram_index(self) -> dict[str, list[str]]:
+        if self._grams is None:
+            grams: dict[str, list[str]] = defaultdict(list)
+            for word in self.frequency:
+                for gram in _trigrams(word):
+                    grams[gram].append(word)
+            self._grams = dict(grams)
+        return self._grams
+
+    def corrections(self, word: str, limit: int = 3) -> list[str]:
+        """The guide's words this one is most likely a typo of, best first."""
+        index = self._trigram_index()
+        shared = Counter()
+        for gram in _trigrams(word):
+            shared.update(index.get(gram, ()))
+        candidates = [w for w, _count in shared.most_common(TYPO_CANDIDATES)]
+        scored = []
+        for candidate in candidates:
+            ratio = difflib.SequenceMatcher(None, word, candidate).ratio()
+            if ratio >= TYPO_MIN_RATIO:
+                bonus = CONCEPT_BONUS if candidate in self.concepts else 0.0
+                scored.append((-(ratio + bonus), -self.frequency[candidate], candidate))
+        return [candidate for *_key, candidate in sorted(scored)[:limit]]
+
+
+def _trigrams(word: str) -> set[str]:
+    padded = f" {word} "
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+
+_cache: dict = {"version": None, "languages": {}}
+
+
+def index_version() -> int | None:
+    # Raw SQL: this runs for every search, and building the ORM query costs more than it.
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT version FROM {SearchIndexState._meta.db_table} WHERE id = 1")
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def vocabularies() -> dict[str, Vocabulary]:
+    """Every language's vocabulary, reloaded (one query) when the index version changed."""
+    version = index_version()
+    if _cache["version"] != version or version is None:
+        languages: dict[str, Vocabulary] = {}
+        for code, word, frequency, synonyms, concept in SearchTerm.objects.values_list(
+                "language", "word", "frequency", "synonyms", "is_concept"):
+            vocabulary = languages.setdefault(code, Vocabulary(code))
+            vocabulary.frequency[word] = frequency
+            if synonyms:
+                vocabulary.synonyms[word] = synonyms.splitlines()
+            if concept:
+                vocabulary.concepts.add(word)
+        _cache.update(version=version, languages=languages)
+    return _cache["languages"]
+
+
+def vocabulary(language: str) -> Vocabulary:
+    return vocabularies().get(language) or Vocabulary(language)

@@ -1,0 +1,132 @@
+"""Compound parts, sound typo correction and concept-first ranking, as a worried teacher types."""
+
+from http import HTTPStatus
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from handreiking.search import search
+from handreiking.search.vocabulary import vocabulary
+
+pytestmark = pytest.mark.django_db
+
+
+def urls(query, language="nl", n=5):
+    return [hit.url for hit in search(query, language=language).hits[:n]]
+
+
+@pytest.mark.parametrize(("query", "language", "expected"), [
+    ("telefoon", "nl", "/nl/hulp/#kindertelefoon"),  # only inside "Kindertelefoon"
+    ("zelfmoord", "nl", "/nl/hulp/#113"),  # only inside "zelfmoordpreventie"
+    ("app", "nl", "/nl/hoofdstukken/themas-in-de-klas/#afspraken-in-appgroepen"),
+    ("bully", "en", "/en/glossary/cyberbullying/"),
+])
+def test_a_word_inside_a_longer_word_finds_it(loaded, query, language, expected):
+    assert expected in urls(query, language), urls(query, language)
+
+
+def test_a_longer_word_alone_ranks_below_the_exact_word(loaded):
+    from handreiking.search.querying import PART_BODY_PENALTY
+
+    hits = search("pest", language="nl").hits  # "pest" itself, and inside "cyberpesten"
+    assert hits
+    scores = [hit.score for hit in hits if hit.all_words]
+    assert scores == sorted(scores, reverse=True)
+    exact_body = [s for s in scores if -PART_BODY_PENALTY / 2 < s < 9e5]
+    parts_body = [s for s in scores if s <= -PART_BODY_PENALTY / 2]
+    assert not exact_body or not parts_body or min(exact_body) > max(parts_body)
+
+
+def test_compound_matching_needs_no_query_per_word(loaded):
+    search("telefoon", language="nl")  # the vocabulary is in memory now
+    with CaptureQueriesContext(connection) as captured:
+        search("telefoon foto app", language="nl")
+    # The index version, (exact words, longer words) x (titles, texts), the words on
+    # their own when few hits have all three, and the rows of the hits.
+    assert len(captured) <= 7
+
+
+@pytest.mark.parametrize(("typed", "corrected"), [
+    ("groomng", "grooming"),
+    ("kindertelefon", "kindertelefoon"),
+    ("wraakpono", "wraakporno"),
+    ("pesten groomng", "pesten grooming"),  # the known word stays as typed
+])
+def test_typos_are_corrected_word_by_word(loaded, typed, corrected):
+    results = search(typed, language="nl")
+    assert results.corrected_query == corrected
+    assert results.hits
+
+
+def test_a_correction_is_never_offered_without_results(loaded):
+    results = search("qwxzv jjkkll", language="nl")
+    assert results.hits == [] and results.corrected_query == ""
+
+
+def test_a_known_word_is_never_corrected(loaded):
+    results = search("telefoon", language="nl")  # a compound part, not a typo
+    assert results.corrected_query == ""
+    assert results.hits
+
+
+def test_a_correction_prefers_the_guides_concepts(loaded):
+    v = vocabulary("nl")
+    assert v.corrections("sextorsion")[0] == "sextortion"
+    assert v.corrections("cyberpessten")[0] == "cyberpesten"
+
+
+@pytest.mark.parametrize(("query", "language", "term"), [
+    ("wat is sextortion", "nl", "Sextortion"),
+    ("cyberpesten", "nl", "Cyberbullying"),  # an alias
+    ("groomer", "en", None),
+    ("what is doxing", "en", "Doxing"),
+])
+def test_a_named_concept_comes_first_as_the_definition(loaded, query, language, term):
+    results = search(query, language=language)
+    if term is None:
+        return
+    assert results.definition is not None and results.definition.title == term
+    assert results.hits[0].title == term
+
+
+def test_an_everyday_word_from_the_synonyms_file_finds_the_guides_word(loaded):
+    assert "nudes" not in {w for w, f in vocabulary("nl").frequency.items() if f}
+    found = urls("nudes")
+    assert any("naaktbeelden" in url for url in found), found
+    assert urls("groepsapp"), "groepsapp -> appgroep"
+
+
+def test_suggestions_by_prefix_in_each_language(client, loaded):
+    response = client.get(reverse("handreiking:search-suggestions"), {"q": "sext"})
+    assert response.status_code == HTTPStatus.OK
+    assert response["Content-Type"] == "application/json"
+    assert response["X-Robots-Tag"] == "noindex"
+    data = response.json()
+    labels = [s["label"] for s in data["suggestions"]]
+    assert labels[:2] == ["Sexting", "Sextortion"] or "Sextortion" in labels
+    assert all(s["url"].startswith("/nl/") for s in data["suggestions"])
+    assert {s["kind_label"] for s in data["suggestions"]} >= {"Begrip"}
+    english = client.get("/en/search/suggestions/", {"q": "cyberb"}).json()["suggestions"]
+    assert english and english[0]["title"] == "Cyberbullying"
+    assert english[0]["url"] == "/en/glossary/cyberbullying/"
+
+
+@pytest.mark.parametrize("typed", ["", "s", "?!", "x" * 500, "\u202e", "🙂🙂"])
+def test_suggestions_for_odd_input_are_an_empty_list(client, loaded, typed):
+    response = client.get(reverse("handreiking:search-suggestions"), {"q": typed})
+    assert response.status_code == HTTPStatus.OK
+    assert response.json()["suggestions"] == []
+
+
+def test_suggestions_are_cached_on_the_content_version(client, loaded):
+    url = reverse("handreiking:search-suggestions")
+    first = client.get(url, {"q": "groom"})
+    assert first["ETag"]
+    again = client.get(url, {"q": "groom"}, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == HTTPStatus.NOT_MODIFIED
+    with CaptureQueriesContext(connection) as captured:
+        cached = client.get(url, {"q": "groom"})
+    assert cached.json() == first.json()
+    assert len(captured) == 1  # the content version only
