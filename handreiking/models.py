@@ -521,6 +521,10 @@ class SearchIndexState(models.Model):
     """
 
     version = models.PositiveBigIntegerField(default=0)
+    # Per language: how many documents, their average field lengths, and in how many
+    # documents each term occurs. Search ranks its candidates with these (BM25F, the same
+    # on every database) and does not require the most widespread terms.
+    statistics = models.JSONField(default=dict)
 
     def __str__(self) -> str:
         return f"search index version {self.version}"

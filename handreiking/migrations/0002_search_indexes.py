@@ -1,4 +1,9 @@
-"""Full-text indexes per database: FTS5 tables on SQLite, GIN indexes and pg_trgm on PostgreSQL."""
+"""Full-text indexes per database: FTS5 tables on SQLite, GIN indexes on PostgreSQL.
+
+(This migration used to create a trigram table / the pg_trgm extension for typo
+candidates; those now come from the in-memory vocabulary, and 0008 drops what existing
+databases have, so a new database needs no extension and no role allowed to create one.)
+"""
 
 from django.db import migrations
 
@@ -15,8 +20,6 @@ SQLITE_FORWARD = [
     "title, extra, meta, content='', tokenize='unicode61 remove_diacritics 2')",
     "INSERT INTO handreiking_search_head_fts(handreiking_search_head_fts, rank) "
     "VALUES('rank', 'bm25(10.0, 4.0, 0.0)')",
-    "CREATE VIRTUAL TABLE handreiking_searchterm_trigram USING fts5("
-    "word, content='handreiking_searchterm', content_rowid='id', tokenize='trigram')",
 ]
 SQLITE_BACKWARD = [
     "DROP TABLE IF EXISTS handreiking_search_fts",
@@ -24,9 +27,7 @@ SQLITE_BACKWARD = [
     "DROP TABLE IF EXISTS handreiking_searchterm_trigram",
 ]
 POSTGRES_FORWARD = [
-    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     "CREATE INDEX searchdoc_vector_gin ON handreiking_searchdocument USING GIN (search_vector)",
-    "CREATE INDEX searchterm_word_trgm ON handreiking_searchterm USING GIN (word gin_trgm_ops)",
 ]
 POSTGRES_BACKWARD = [
     "DROP INDEX IF EXISTS searchdoc_vector_gin",

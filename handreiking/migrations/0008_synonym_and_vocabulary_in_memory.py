@@ -18,7 +18,8 @@ BACKWARD = {
         "INSERT INTO handreiking_searchterm_trigram(handreiking_searchterm_trigram) "
         "VALUES('rebuild')",
     ],
-    "postgresql": ["CREATE INDEX searchterm_word_trgm ON handreiking_searchterm "
+    "postgresql": ["CREATE EXTENSION IF NOT EXISTS pg_trgm",
+                   "CREATE INDEX searchterm_word_trgm ON handreiking_searchterm "
                    "USING GIN (word gin_trgm_ops)"],
 }
 

@@ -17,6 +17,7 @@ from . import analysis
 from .base import get_backend
 
 MAX_SYNONYMS = 8  # per word: a query expands to a handful of names, never to hundreds
+FIELDS = (("title", "title_terms"), ("extra", "extra_terms"), ("body", "body_terms"))
 
 TOOLTIP_RE = re.compile(r'<span class="app-term__definition"[^>]*>.*?</span>', re.DOTALL)
 FALLBACK_NOTE_RE = re.compile(r'<p class="app-fallback__note"[^>]*>.*?</p>', re.DOTALL)
@@ -191,13 +192,20 @@ def index_documents(documents: list[SearchDocument], *,
     synonyms, concepts = _synonyms(documents)
     lap("vocabulary")
     caches: dict[str, dict] = {}
+    statistics: dict[str, dict] = {}
     for document in documents:
         language = document.language
         words, cache = known.get(language, set()), caches.setdefault(language, {})
-        for source, target in (("title", "title_terms"), ("extra", "extra_terms"),
-                               ("body", "body_terms")):
+        stats = statistics.setdefault(language, {"documents": 0, "lengths": dict.fromkeys(
+            (source for source, _target in FIELDS), 0), "spread": Counter()})
+        found: set[str] = set()
+        for source, target in FIELDS:
             terms = analysis.index_terms(getattr(document, source), language, words, cache)
             setattr(document, target, " ".join(terms))
+            found.update(terms)
+            stats["lengths"][source] += len(terms)
+        stats["documents"] += 1
+        stats["spread"].update(found)
     lap("terms")
     with transaction.atomic():
         SearchDocument.objects.all().delete()
@@ -208,7 +216,13 @@ def index_documents(documents: list[SearchDocument], *,
         get_backend().rebuild()
         state, _created = SearchIndexState.objects.get_or_create(pk=1)
         state.version = time.time_ns()
-        state.save(update_fields=["version"])
+        state.statistics = {language: {
+            "documents": stats["documents"],
+            "average": {source: total / stats["documents"]
+                        for source, total in stats["lengths"].items()},
+            "spread": dict(stats["spread"]),
+        } for language, stats in statistics.items()}
+        state.save(update_fields=["version", "statistics"])
         lap("backend")
     return len(documents)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -13,6 +14,7 @@ from django.utils.translation import get_language
 from ..models import SearchDocument
 from . import analysis
 from .base import SearchHit, SearchResults, get_backend
+from .ranking import bm25f
 from .vocabulary import Vocabulary, vocabularies
 
 MAX_HITS = 100
@@ -25,6 +27,11 @@ PART_HEAD_PENALTY = 500_000.0
 PART_BODY_PENALTY = 10_000.0
 HEAD_TIER = 900_000.0
 SOME_WORDS_PENALTY = 100_000_000.0
+TIER_FLOORS = (  # (lowest score of a tier, its offset), best tier first
+    (HEAD_TIER, 1_000_000.0), (HEAD_TIER - PART_HEAD_PENALTY - 100_000.0, 500_000.0),
+    (-PART_BODY_PENALTY / 2, 0.0), (-SOME_WORDS_PENALTY / 2, -PART_BODY_PENALTY),
+    (float("-inf"), -SOME_WORDS_PENALTY))
+
 # Any input costs a bounded number of SQL queries: only the first words are analysed,
 # only a few unknown words are corrected, and only a few corrections are tried.
 MAX_QUERY_WORDS = 12
@@ -59,10 +66,28 @@ def _analyse(words: list[str], vocabulary: Vocabulary) -> _Analysed:
     known = vocabulary.known_words(words)
     meaningful = _meaningful(words, language)
     groups = analysis.query_groups(query, language, known)
-    containing = {word: vocabulary.containing(word) for word in meaningful}
-    containing = {word: longer for word, longer in containing.items() if longer}
-    with_parts = analysis.query_groups(query, language, known, containing) if containing else None
-    return _Analysed(language, groups, with_parts, len(groups) > 1)
+    related = {word: vocabulary.containing(word) + vocabulary.shorter_forms(word)
+               for word in meaningful}
+    related = {word: others for word, others in related.items() if others}
+    with_parts = analysis.query_groups(query, language, known, related) if related else None
+    return _Analysed(language, _relax(groups, vocabulary.common),
+                     _relax(with_parts, vocabulary.common), len(groups) > 1)
+
+
+def _relax(groups: list | None, common: frozenset[str]) -> list | None:
+    """Require only the words that are not everywhere; the common ones still rank.
+
+    "leerling praat over zelfmoord" must contain "praat" and "zelfmoord"; "leerling",
+    in most of the guide, is one more alternative of a last group that any word
+    satisfies, so hits with it score higher, and hits without it are not lost.
+    """
+    if not groups or not common:
+        return groups
+    required = [group for group in groups
+                if not all(term in common for alternative in group for term in alternative)]
+    if not required or len(required) == len(groups):
+        return groups
+    return required + [[alternative for group in groups for alternative in group]]
 
 
 def _scores(analysed: list[_Analysed], filters: dict, *, require_all: bool = True
@@ -73,7 +98,7 @@ def _scores(analysed: list[_Analysed], filters: dict, *, require_all: bool = Tru
 
     def run(groups) -> None:
         if not require_all:
-            groups = [sum(groups, [])]  # any word will do
+            groups = [list(dict.fromkeys(sum(groups, [])))]  # any word will do
         for pk, score in backend.match(groups, limit=MAX_HITS, tiered=require_all, **filters):
             if score > scored.get(pk, float("-inf")):
                 scored[pk] = score
@@ -94,6 +119,24 @@ def _scores(analysed: list[_Analysed], filters: dict, *, require_all: bool = Tru
         score = scored[pk]
         scored[pk] = score - (PART_HEAD_PENALTY if score >= HEAD_TIER else PART_BODY_PENALTY)
     return scored
+
+
+def _joined(words: list[str], language_vocabularies: list[Vocabulary]) -> list[str]:
+    """Two words typed apart that the guide (or a synonym) writes as one: "dick pic".
+
+    Only where one of the two is unknown on its own, so "naakt foto" stays two words
+    (and still finds "naaktfoto", whose parts are indexed).
+    """
+    joined: list[str] = []
+    for word in words:
+        if joined:
+            together = joined[-1] + word
+            if any(together in v for v in language_vocabularies) and not all(
+                    any(part in v for v in language_vocabularies) for part in (joined[-1], word)):
+                joined[-1] = together
+                continue
+        joined.append(word)
+    return joined
 
 
 def _unknown(words: list[str], language_vocabularies: list[Vocabulary]) -> list[str]:
@@ -149,6 +192,7 @@ def search(query: str, *, language: str, age_group: str | None = None,
     loaded = vocabularies()
     language_vocabularies = [loaded.get(code) or Vocabulary(code)
                              for code in _languages_for(language)]
+    words = _joined(words, language_vocabularies)
     filters = {"language": language, "age_group": age_group, "kind": kind}
     analysed = [_analyse(words, vocabulary) for vocabulary in language_vocabularies]
     scored = _scores(analysed, filters)
@@ -167,8 +211,13 @@ def search(query: str, *, language: str, age_group: str | None = None,
     if not scored:
         return results
     concepts = _concept_names(words, language_vocabularies)
-    _build_hits(results, scored, analysed, language, partial, concepts)
+    _build_hits(results, scored, analysed, language, partial, concepts, language_vocabularies)
     return results
+
+
+def _tier(score: float) -> float:
+    """The offset of the tier a backend's score is in (see TIER_FLOORS)."""
+    return next(offset for floor, offset in TIER_FLOORS if score >= floor)
 
 
 def _concept_names(words: list[str], language_vocabularies: list[Vocabulary]) -> set[str]:
@@ -209,14 +258,17 @@ def _document_rows(pks: list[int], columns: list[str]) -> list[tuple]:
 
 
 def _build_hits(results: SearchResults, scored: dict[int, float], analysed: list[_Analysed],
-                language: str, partial: set[int], concepts: set[str]) -> None:
+                language: str, partial: set[int], concepts: set[str],
+                language_vocabularies: list[Vocabulary]) -> None:
     """Ranked hits from scored document ids: the concept the query names first, then score.
 
-    A glossary term whose name, alias or synonym the query is ranks first (and is the
+    Within its tier, a hit's score is its BM25F (search.ranking). A glossary term whose name, alias or synonym the query is ranks first (and is the
     definition card), then items titled exactly so, then the rest by score. `partial`
     holds the ids that matched only some of the words.
     """
-    rows = _document_rows(list(scored), ["kind", "language", "url", "title", "context", "extra"])
+    rows = _document_rows(list(scored), ["kind", "language", "url", "title", "context", "extra",
+                                         "title_terms", "extra_terms", "body_terms"])
+    by_language = {v.language: v for v in language_vocabularies}
     labels = _kind_labels(get_language())
     stems_by_language: dict[str, frozenset] = {}
     for one in analysed:
@@ -230,15 +282,20 @@ def _build_hits(results: SearchResults, scored: dict[int, float], analysed: list
         return any(" ".join(analysis.words(name)) in concepts for name in names)
 
     ranked = []
-    for pk, kind, doc_language, url, title, context, extra in rows:
+    for pk, kind, doc_language, url, title, context, extra, *terms in rows:
         exact = pk not in partial and names_the_query(kind, title, extra)
         is_term = exact and kind == SearchDocument.Kind.TERM
-        ranked.append(((not is_term, not exact, -scored[pk], pk), is_term, SearchHit(
+        vocabulary = by_language.get(doc_language) or Vocabulary(doc_language)
+        score = _tier(scored[pk]) + bm25f(
+            dict(zip(("title", "extra", "body"), terms, strict=True)),
+            stems_by_language.get(doc_language, frozenset()), documents=vocabulary.documents,
+            average=vocabulary.average, spread=vocabulary.spread)
+        ranked.append(((not is_term, not exact, -score, pk), is_term, SearchHit(
             pk=pk, title=title,
             url=url if doc_language == language else translate_url(url, language),
             kind=kind, kind_label=labels.get(kind, kind), context=context,
             stems=stems_by_language.get(doc_language, frozenset()), language=doc_language,
-            score=scored[pk], snippet_source=extra, all_words=pk not in partial)))
+            score=score, snippet_source=extra, all_words=pk not in partial)))
     ranked.sort(key=lambda item: item[0])
     for _key, is_term, hit in ranked:
         if results.definition is None and is_term:

@@ -24,10 +24,16 @@ MIN_INNER_PART = 4
 MIN_EDGE_PART = 3
 MIN_EXTRA = 3
 MAX_CONTAINING = 30  # the most frequent ones: a query never expands to hundreds of terms
+MIN_SHORTER_STEM = 5  # "stalker" -> "stalk"(ing), "groomer" -> "groom"(ing)
+AGENT_ENDINGS = ("ers", "er")  # the one who does it: "stalker", "pesters", "gamer"
 # Typo candidates: words sharing the most three-letter pieces, then the closest spelling.
 TYPO_CANDIDATES = 60
 TYPO_MIN_RATIO = 0.75
 CONCEPT_BONUS = 0.06  # a glossary name or everyday synonym beats an equally close common word
+# A term in more than this share of a language's documents is "common": queries rank by it
+# but do not require it. (Stop words are dropped before; these are the guide's own staples,
+# such as "leerling", "kind", "online".)
+COMMON_SHARE = 0.2
 
 
 @dataclass
@@ -36,8 +42,14 @@ class Vocabulary:
     frequency: dict[str, int] = field(default_factory=dict)
     synonyms: dict[str, list[str]] = field(default_factory=dict)
     concepts: set[str] = field(default_factory=set)
+    # The index's statistics (see SearchIndexState.statistics) for ranking.
+    documents: int = 0
+    average: dict[str, float] = field(default_factory=dict)
+    spread: dict[str, int] = field(default_factory=dict)
+    common: frozenset[str] = frozenset()  # terms too widespread to require
     _grams: dict[str, list[str]] | None = None
     _containing: dict[str, list[str]] = field(default_factory=dict)
+    _by_stem: dict[str, str] | None = None
 
     def __contains__(self, word: str) -> bool:
         return word in self.frequency
@@ -74,6 +86,27 @@ class Vocabulary:
         if len(self._containing) < 10_000:
             self._containing[word] = found
         return found
+
+    def shorter_forms(self, word: str) -> list[str]:
+        """For a word the guide does not use, a guide word it extends ("stalker" -> "stalking").
+
+        The Snowball stems differ ("stalker", "stalk"), so stems alone never match them;
+        the word without its agent ending, when that is a stem of the guide, does.
+        """
+        if word in self.frequency or len(word) < MIN_SHORTER_STEM + 1:
+            return []
+        if self._by_stem is None:
+            by_stem: dict[str, str] = {}
+            for other in sorted(self.frequency, key=lambda w: (-self.frequency[w], w)):
+                by_stem.setdefault(analysis.stem(other, self.language), other)
+            self._by_stem = by_stem
+        own = analysis.stem(word, self.language)
+        for ending in AGENT_ENDINGS:
+            prefix = word.removesuffix(ending)
+            if prefix != word and len(prefix) >= MIN_SHORTER_STEM and prefix != own \
+                    and prefix in self._by_stem:
+                return [self._by_stem[prefix]]
+        return []
 
     def _trigram_index(self) -> dict[str, list[str]]:
         if self._grams is None:
@@ -117,7 +150,7 @@ def index_version() -> int | None:
 
 
 def vocabularies() -> dict[str, Vocabulary]:
-    """Every language's vocabulary, reloaded (one query) when the index version changed."""
+    """Every language's vocabulary, reloaded (two queries) when the index version changed."""
     version = index_version()
     if _cache["version"] != version or version is None:
         languages: dict[str, Vocabulary] = {}
@@ -129,6 +162,14 @@ def vocabularies() -> dict[str, Vocabulary]:
                 vocabulary.synonyms[word] = synonyms.splitlines()
             if concept:
                 vocabulary.concepts.add(word)
+        state = SearchIndexState.objects.filter(pk=1).values_list("statistics", flat=True)
+        for code, stats in (state.first() or {}).items():
+            vocabulary = languages.setdefault(code, Vocabulary(code))
+            vocabulary.documents = stats["documents"]
+            vocabulary.average = stats["average"]
+            vocabulary.spread = stats["spread"]
+            vocabulary.common = frozenset(term for term, count in stats["spread"].items()
+                                          if count > COMMON_SHARE * stats["documents"])
         _cache.update(version=version, languages=languages)
     return _cache["languages"]
 
