@@ -48,18 +48,33 @@ def _recreate(options, *, refill=True):
         if not refill:
             return  # going back: the older code's rebuild_search_index fills them
         # Refill from the stored terms, so an existing site keeps its search.
-        from handreiking.search.sqlite import fill_tables
-
         documents = apps.get_model("handreiking", "SearchDocument")
         age_groups = apps.get_model("handreiking", "AgeGroup")
         rows = documents.objects.values_list(
             "id", "title_terms", "extra_terms", "body_terms", "visible_in", "kind", "age_groups")
         with schema_editor.connection.cursor() as cursor:
-            fill_tables(cursor, list(rows),
-                        languages=[code for code, _name in settings.LANGUAGES],
-                        age_groups=list(age_groups.objects.values_list("slug", flat=True)))
+            _fill(cursor, list(rows), languages=[code for code, _name in settings.LANGUAGES],
+                  age_groups=list(age_groups.objects.values_list("slug", flat=True)))
 
     return run
+
+
+def _fill(cursor, rows, *, languages, age_groups):
+    """These tables' filling as it was then (search/sqlite.py has moved on since: 0010)."""
+    entries = []
+    for pk, title, extra, body, visible_in, kind, ages in rows:
+        meta = [f"kind_{kind.replace('-', '_')}"]
+        meta += [f"hide_{code}" for code in languages if code not in visible_in.split()]
+        if ages.split():
+            meta += [f"notfor_{slug.replace('-', '_')}" for slug in age_groups
+                     if slug not in ages.split()]
+        entries.append((pk, title, extra, body, " ".join(meta)))
+    cursor.executemany("INSERT INTO handreiking_search_fts(rowid, title, extra, body, meta) "
+                       "VALUES (%s, %s, %s, %s, %s)", entries)
+    cursor.executemany("INSERT INTO handreiking_search_head_fts(rowid, title, extra, meta) "
+                       "VALUES (%s, %s, %s, %s)",
+                       [(pk, title, extra, meta) for pk, title, extra, _body, meta in entries
+                        if title or extra])
 
 
 class Migration(migrations.Migration):

@@ -49,10 +49,12 @@ class Backend(Protocol):
         """Index every SearchDocument (and the vocabulary) from scratch."""
 
     def match(self, groups, *, language: str, age_group: str | None, kind: str | None,
-              limit: int, tiered: bool = True) -> list[tuple[int, float]]:
+              limit: int, tiered: bool = True, exclude=None) -> list[tuple[int, float]]:
         """(document id, score) pairs, best first, for analysed query groups.
 
         Tiered: every title/alias match (score >= 1e6) above every body-only match.
+        `exclude`: groups whose matches are left out (the exact words, when asking for
+        the documents only the longer words find).
         """
 
 

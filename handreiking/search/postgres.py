@@ -41,7 +41,7 @@ class PostgresBackend(Backend):
             search_vector=head + SearchVector("body_terms", weight="C", config=CONFIG),
         )
 
-    def match(self, groups, *, language, age_group, kind, limit, tiered=True):
+    def match(self, groups, *, language, age_group, kind, limit, tiered=True, exclude=None):
         """Title and alias/summary matches first, then body-only matches, each by ts_rank.
 
         Untiered (for hits with only some of the words): by ts_rank over the whole vector.
@@ -52,7 +52,10 @@ class PostgresBackend(Backend):
         """
         from ..models import SearchDocument
 
-        query = SearchQuery(tsquery(groups), search_type="raw", config=CONFIG)
+        text = tsquery(groups)
+        if exclude:
+            text = f"({text}) & !({tsquery(exclude)})"
+        query = SearchQuery(text, search_type="raw", config=CONFIG)
         documents = SearchDocument.objects.filter(visible_in__contains=language)
         if kind:
             documents = documents.filter(kind=kind)

@@ -18,6 +18,7 @@ from .ranking import bm25f
 from .vocabulary import Vocabulary, vocabularies
 
 MAX_HITS = 100
+RERANK_DEPTH = 40  # per tier: the page shows 20 hits, the guide itself has ~120 documents
 FEW_HITS = 10  # fewer hits with all the words: add the hits with some of them, below
 # Score offsets that make tiers, on either backend (head scores carry the backends'
 # HEAD_BONUS of 1e6; body scores are far below 1e3): exact title/alias matches, then
@@ -70,6 +71,10 @@ def _analyse(words: list[str], vocabulary: Vocabulary) -> _Analysed:
                for word in meaningful}
     related = {word: others for word, others in related.items() if others}
     with_parts = analysis.query_groups(query, language, known, related) if related else None
+    if with_parts and len(groups) == 1 == len(with_parts):
+        # One word: the documents only its longer words find are those with one of them.
+        only_longer = [alt for alt in with_parts[0] if alt not in groups[0]]
+        with_parts = [only_longer] if only_longer else None
     return _Analysed(language, _relax(groups, vocabulary.common),
                      _relax(with_parts, vocabulary.common), len(groups) > 1)
 
@@ -96,10 +101,11 @@ def _scores(analysed: list[_Analysed], filters: dict, *, require_all: bool = Tru
     backend = get_backend()
     scored: dict[int, float] = {}
 
-    def run(groups) -> None:
+    def run(groups, exclude=None) -> None:
         if not require_all:
             groups = [list(dict.fromkeys(sum(groups, [])))]  # any word will do
-        for pk, score in backend.match(groups, limit=MAX_HITS, tiered=require_all, **filters):
+        for pk, score in backend.match(groups, limit=MAX_HITS, tiered=require_all,
+                                       exclude=exclude, **filters):
             if score > scored.get(pk, float("-inf")):
                 scored[pk] = score
 
@@ -112,9 +118,12 @@ def _scores(analysed: list[_Analysed], filters: dict, *, require_all: bool = Tru
         if one.groups:
             run(one.groups)
     exact = set(scored)
-    for one in analysed:
-        if one.with_parts:
-            run(one.with_parts)
+    # Title matches through a compound part rank below every exact title match; when those
+    # already fill the list, the longer words could add nothing to it.
+    if sum(1 for score in scored.values() if score >= HEAD_TIER) < MAX_HITS:
+        for one in analysed:
+            if one.with_parts:  # only what the exact words did not find: a short list
+                run(one.with_parts, exclude=one.groups)
     for pk in set(scored) - exact:
         score = scored[pk]
         scored[pk] = score - (PART_HEAD_PENALTY if score >= HEAD_TIER else PART_BODY_PENALTY)
@@ -262,10 +271,16 @@ def _build_hits(results: SearchResults, scored: dict[int, float], analysed: list
                 language_vocabularies: list[Vocabulary]) -> None:
     """Ranked hits from scored document ids: the concept the query names first, then score.
 
-    Within its tier, a hit's score is its BM25F (search.ranking). A glossary term whose name, alias or synonym the query is ranks first (and is the
-    definition card), then items titled exactly so, then the rest by score. `partial`
-    holds the ids that matched only some of the words.
+    Within its tier, a hit's score is its BM25F (search.ranking), for the database's
+    best RERANK_DEPTH of the tier; the rest follow in the database's order. A glossary
+    term whose name, alias or synonym the query is ranks first (and is the definition
+    card), then items titled exactly so, then the rest by score. `partial` holds the
+    ids that matched only some of the words.
     """
+    by_tier: dict[float, list[int]] = {}
+    for pk in sorted(scored, key=lambda pk: -scored[pk]):
+        by_tier.setdefault(_tier(scored[pk]), []).append(pk)
+    position = {pk: index for pks in by_tier.values() for index, pk in enumerate(pks)}
     rows = _document_rows(list(scored), ["kind", "language", "url", "title", "context", "extra",
                                          "title_terms", "extra_terms", "body_terms"])
     by_language = {v.language: v for v in language_vocabularies}
@@ -286,10 +301,14 @@ def _build_hits(results: SearchResults, scored: dict[int, float], analysed: list
         exact = pk not in partial and names_the_query(kind, title, extra)
         is_term = exact and kind == SearchDocument.Kind.TERM
         vocabulary = by_language.get(doc_language) or Vocabulary(doc_language)
-        score = _tier(scored[pk]) + bm25f(
-            dict(zip(("title", "extra", "body"), terms, strict=True)),
-            stems_by_language.get(doc_language, frozenset()), documents=vocabulary.documents,
-            average=vocabulary.average, spread=vocabulary.spread)
+        if position[pk] < RERANK_DEPTH:
+            within = bm25f(
+                dict(zip(("title", "extra", "body"), terms, strict=True)),
+                stems_by_language.get(doc_language, frozenset()), documents=vocabulary.documents,
+                average=vocabulary.average, spread=vocabulary.spread)
+        else:  # below every re-ranked hit of the tier, in the database's order
+            within = -1.0 - position[pk] / 1_000
+        score = _tier(scored[pk]) + within
         ranked.append(((not is_term, not exact, -score, pk), is_term, SearchHit(
             pk=pk, title=title,
             url=url if doc_language == language else translate_url(url, language),

@@ -10,7 +10,6 @@ the short one about the query; BM25F with the index's own statistics does not.
 from __future__ import annotations
 
 import math
-from collections import Counter
 
 K1 = 1.2
 # Field weights as the FTS5 and tsvector weights (title far above aliases/summary above the
@@ -27,18 +26,27 @@ def idf(spread: int, documents: int) -> float:
 
 def bm25f(fields: dict[str, str], terms: frozenset[str], *, documents: int,
           average: dict[str, float], spread: dict[str, int]) -> float:
-    """The BM25F score of one document's analysed fields (space-separated terms)."""
-    counts: dict[str, Counter] = {}
-    norms: dict[str, float] = {}
+    """The BM25F score of one document's analysed fields (space-separated terms).
+
+    Counted with str.count on the text with every term between its own spaces (whole
+    terms only, repeats too): this runs for every candidate of every search, and
+    splitting long texts into lists costs more.
+    """
+    padded = {name: f" {text.replace(' ', '  ')} " for name, text in fields.items() if text}
+    norms = {}
     for name, text in fields.items():
-        tokens = text.split()
-        counts[name] = Counter(token for token in tokens if token in terms)
-        b = LENGTH_NORMALISATION[name]
-        norms[name] = 1.0 - b + b * len(tokens) / max(average.get(name, 1.0), 1.0)
+        if text:
+            b = LENGTH_NORMALISATION[name]
+            length = text.count(" ") + 1
+            norms[name] = 1.0 - b + b * length / max(average.get(name, 1.0), 1.0)
     score = 0.0
     for term in terms:
-        weighted = sum(WEIGHTS[name] * counts[name][term] / norms[name]
-                       for name in fields if counts[name][term])
+        needle = f" {term} "
+        weighted = 0.0
+        for name, text in padded.items():
+            count = text.count(needle)
+            if count:
+                weighted += WEIGHTS[name] * count / norms[name]
         if weighted:
             score += idf(spread.get(term, 0), documents) * weighted / (K1 + weighted)
     return score

@@ -23,7 +23,7 @@ from . import analysis
 MIN_INNER_PART = 4
 MIN_EDGE_PART = 3
 MIN_EXTRA = 3
-MAX_CONTAINING = 30  # the most frequent ones: a query never expands to hundreds of terms
+MAX_CONTAINING = 20  # the most frequent ones: a query never expands to hundreds of terms
 MIN_SHORTER_STEM = 5  # "stalker" -> "stalk"(ing), "groomer" -> "groom"(ing)
 AGENT_ENDINGS = ("ers", "er")  # the one who does it: "stalker", "pesters", "gamer"
 # Typo candidates: words sharing the most three-letter pieces, then the closest spelling.

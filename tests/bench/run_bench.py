@@ -222,15 +222,18 @@ def clear_index(vendor: str) -> None:
     from django.db import connection, transaction
 
     from handreiking.models import SearchDocument, SearchTerm
-    from handreiking.search.sqlite import FTS_TABLE, HEAD_TABLE
+    from django.conf import settings
+
+    from handreiking.search.sqlite import fts_table, head_table
 
     with transaction.atomic():
         SearchDocument.objects.all().delete()
         SearchTerm.objects.all().delete()
         if vendor == "sqlite":
             with connection.cursor() as cursor:
-                for table in (FTS_TABLE, HEAD_TABLE):
-                    cursor.execute(f"INSERT INTO {table}({table}) VALUES('delete-all')")
+                for code, _name in settings.LANGUAGES:
+                    for table in (fts_table(code), head_table(code)):
+                        cursor.execute(f"INSERT INTO {table}({table}) VALUES('delete-all')")
     if vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("VACUUM")
@@ -311,7 +314,7 @@ def fts_matches(query: str) -> int | None:
 
     from handreiking import search as pkg
     from handreiking.search import analysis
-    from handreiking.search.sqlite import FTS_TABLE, match_expression
+    from handreiking.search.sqlite import fts_table, match_expression
 
     if connection.vendor != "sqlite":
         return None
@@ -321,7 +324,7 @@ def fts_matches(query: str) -> int | None:
         return 0
     with connection.cursor() as cursor:
         for attempt in (groups, [sum(groups, [])]):
-            cursor.execute(f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",
+            cursor.execute(f"SELECT count(*) FROM {fts_table('nl')} WHERE {fts_table('nl')} MATCH %s",
                            [match_expression(attempt, language="nl", age_group=None, kind=None)])
             count = cursor.fetchone()[0]
             if count:

@@ -145,3 +145,19 @@ def test_suggestions_are_cached_on_the_content_version(client, loaded):
         cached = client.get(url, {"q": "groom"})
     assert cached.json() == first.json()
     assert len(captured) == 1  # the content version only
+
+
+def test_bm25f_counts_whole_terms_and_repeats():
+    from handreiking.search.ranking import bm25f
+
+    stats = {"documents": 100, "average": {"title": 3, "extra": 3, "body": 50},
+             "spread": {"pest": 10, "foto": 50}}
+    once = bm25f({"title": "", "extra": "", "body": "pest ander"}, frozenset({"pest"}), **stats)
+    twice = bm25f({"title": "", "extra": "", "body": "pest pest"}, frozenset({"pest"}), **stats)
+    part = bm25f({"title": "", "extra": "", "body": "pestgedrag"}, frozenset({"pest"}), **stats)
+    titled = bm25f({"title": "pest", "extra": "", "body": "ander"}, frozenset({"pest"}), **stats)
+    longer = bm25f({"title": "", "extra": "", "body": "pest " + "ander " * 200},
+                   frozenset({"pest"}), **stats)
+    common = bm25f({"title": "", "extra": "", "body": "foto ander"}, frozenset({"foto"}), **stats)
+    assert twice > once > longer > 0 and part == 0
+    assert titled > once and once > common
