@@ -133,15 +133,18 @@ def _scores(analysed: list[_Analysed], filters: dict, *, require_all: bool = Tru
 def _joined(words: list[str], language_vocabularies: list[Vocabulary]) -> list[str]:
     """Two words typed apart that the guide (or a synonym) writes as one: "dick pic".
 
-    Only where one of the two is unknown on its own, so "naakt foto" stays two words
-    (and still finds "naaktfoto", whose parts are indexed).
+    Where both are words of their own, only when the joined word is a concept (a
+    glossary name or a synonym's everyday word: "nude selfie"), so "naakt foto" stays two
+    words (and still finds "naaktfoto", whose parts are indexed).
     """
     joined: list[str] = []
     for word in words:
         if joined:
             together = joined[-1] + word
-            if any(together in v for v in language_vocabularies) and not all(
-                    any(part in v for v in language_vocabularies) for part in (joined[-1], word)):
+            owners = [v for v in language_vocabularies if together in v]
+            both_known = all(any(part in v for v in language_vocabularies)
+                             for part in (joined[-1], word))
+            if owners and (not both_known or any(together in v.concepts for v in owners)):
                 joined[-1] = together
                 continue
         joined.append(word)

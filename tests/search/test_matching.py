@@ -103,6 +103,7 @@ def test_two_words_typed_apart_find_the_one_word(loaded):
     loaded_vocabularies = [vocabulary("en")]
     assert _joined(["dick", "pic"], loaded_vocabularies) == ["dickpic"]  # a synonym's word
     assert _joined(["nude", "photo"], loaded_vocabularies) == ["nude", "photo"]  # both known
+    assert _joined(["nude", "selfie"], loaded_vocabularies) == ["nudeselfie"]  # a synonym
     assert search("dick pic", language="en").hits
 
 
