@@ -130,8 +130,8 @@ def _scores(analysed: list[_Analysed], filters: dict, *, require_all: bool = Tru
     return scored
 
 
-def _joined(words: list[str], language_vocabularies: list[Vocabulary]) -> list[str]:
-    """Two words typed apart that the guide (or a synonym) writes as one: "dick pic".
+def _joined(words: list[str], vocabulary: Vocabulary) -> list[str]:
+    """Two words typed apart that the page language writes as one: "dick pic".
 
     Where both are words of their own, only when the joined word is a concept (a
     glossary name or a synonym's everyday word: "nude selfie"), so "naakt foto" stays two
@@ -141,10 +141,8 @@ def _joined(words: list[str], language_vocabularies: list[Vocabulary]) -> list[s
     for word in words:
         if joined:
             together = joined[-1] + word
-            owners = [v for v in language_vocabularies if together in v]
-            both_known = all(any(part in v for v in language_vocabularies)
-                             for part in (joined[-1], word))
-            if owners and (not both_known or any(together in v.concepts for v in owners)):
+            both_known = joined[-1] in vocabulary and word in vocabulary
+            if together in vocabulary and (not both_known or together in vocabulary.concepts):
                 joined[-1] = together
                 continue
         joined.append(word)
@@ -204,7 +202,7 @@ def search(query: str, *, language: str, age_group: str | None = None,
     loaded = vocabularies()
     language_vocabularies = [loaded.get(code) or Vocabulary(code)
                              for code in _languages_for(language)]
-    words = _joined(words, language_vocabularies)
+    words = _joined(words, language_vocabularies[0])
     filters = {"language": language, "age_group": age_group, "kind": kind}
     analysed = [_analyse(words, vocabulary) for vocabulary in language_vocabularies]
     scored = _scores(analysed, filters)

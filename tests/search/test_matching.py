@@ -100,11 +100,13 @@ def test_the_one_who_does_it_finds_what_they_do(loaded, query, title):
 def test_two_words_typed_apart_find_the_one_word(loaded):
     from handreiking.search.querying import _joined
 
-    loaded_vocabularies = [vocabulary("en")]
+    loaded_vocabularies = vocabulary("en")
     assert _joined(["dick", "pic"], loaded_vocabularies) == ["dickpic"]  # a synonym's word
     assert _joined(["nude", "photo"], loaded_vocabularies) == ["nude", "photo"]  # both known
     assert _joined(["nude", "selfie"], loaded_vocabularies) == ["nudeselfie"]  # a synonym
     assert search("dick pic", language="en").hits
+    # A Dutch synonym ("privacysettings") never joins English words.
+    assert _joined(["privacy", "settings"], loaded_vocabularies) == ["privacy", "settings"]
 
 
 def test_an_everyday_word_from_the_synonyms_file_finds_the_guides_word(loaded):
