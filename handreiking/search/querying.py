@@ -61,14 +61,15 @@ def _meaningful(words: list[str], language: str) -> list[str]:
     return [w for w in words if not analysis.is_stop_word(w, language)] or words
 
 
-def _analyse(words: list[str], vocabulary: Vocabulary) -> _Analysed:
+def _analyse(words: list[str], vocabulary: Vocabulary, *, longer: bool = True) -> _Analysed:
+    """The query in one text language; `longer`: also the guide's longer words for its words."""
     language = vocabulary.language
     query = " ".join(words)
     known = vocabulary.known_words(words)
     meaningful = _meaningful(words, language)
     groups = analysis.query_groups(query, language, known)
     related = {word: vocabulary.containing(word) + vocabulary.shorter_forms(word)
-               for word in meaningful}
+               for word in meaningful} if longer else {}
     related = {word: others for word, others in related.items() if others}
     with_parts = analysis.query_groups(query, language, known, related) if related else None
     if with_parts and len(groups) == 1 == len(with_parts):
@@ -208,7 +209,9 @@ def search(query: str, *, language: str, age_group: str | None = None,
     scored = _scores(analysed, filters)
     if not scored:
         for corrected in _corrections(words, language_vocabularies):
-            attempt = [_analyse(corrected, vocabulary) for vocabulary in language_vocabularies]
+            # A correction is a word of the guide: its own matches are what was meant.
+            attempt = [_analyse(corrected, vocabulary, longer=False)
+                       for vocabulary in language_vocabularies]
             scored = _scores(attempt, filters)
             if scored:
                 results.corrected_query, words, analysed = " ".join(corrected), corrected, attempt
