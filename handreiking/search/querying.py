@@ -18,7 +18,7 @@ from .ranking import bm25f
 from .vocabulary import Vocabulary, vocabularies
 
 MAX_HITS = 100
-RERANK_DEPTH = 40  # per tier: the page shows 20 hits, the guide itself has ~120 documents
+RERANK_DEPTH = MAX_HITS  # per tier: every candidate, so every database ranks alike
 FEW_HITS = 10  # fewer hits with all the words: add the hits with some of them, below
 # Score offsets that make tiers, on either backend (head scores carry the backends'
 # HEAD_BONUS of 1e6; body scores are far below 1e3): exact title/alias matches, then
@@ -276,7 +276,8 @@ def _build_hits(results: SearchResults, scored: dict[int, float], analysed: list
     """Ranked hits from scored document ids: the concept the query names first, then score.
 
     Within its tier, a hit's score is its BM25F (search.ranking), for the database's
-    best RERANK_DEPTH of the tier; the rest follow in the database's order. A glossary
+    best RERANK_DEPTH of the tier (every candidate of one query); any rest follows in the
+    database's order. A glossary
     term whose name, alias or synonym the query is ranks first (and is the definition
     card), then items titled exactly so, then the rest by score. `partial` holds the
     ids that matched only some of the words.
