@@ -164,3 +164,21 @@ def test_bm25f_counts_whole_terms_and_repeats():
     common = bm25f({"title": "", "extra": "", "body": "foto ander"}, frozenset({"foto"}), **stats)
     assert twice > once > longer > 0 and part == 0
     assert titled > once and once > common
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_every_word_of_the_guide_finds_something(loaded, language):
+    """Zero results only for words the guide does not use, also inside a longer word.
+
+    (Stop words are not indexed: "de", "this" alone find nothing, by design.)
+    """
+    import random
+
+    from handreiking.search.analysis import is_stop_word
+
+    words = sorted(w for w, frequency in vocabulary(language).frequency.items()
+                   if frequency and len(w) >= 4 and not is_stop_word(w, language))
+    sample = random.Random(13).sample(words, 300)
+    parts = [w[:5] for w in sample if len(w) >= 10][:50]  # the start of a longer word
+    empty = [w for w in sample + parts if not search(w, language=language).hits]
+    assert not empty, empty
