@@ -73,6 +73,11 @@ def is_stop_word(word: str, language: str) -> bool:
     return word in STOP_WORDS.get(language, frozenset())
 
 
+def meaningful_words(words: list[str], language: str) -> list[str]:
+    """The words without stop words; all of them when nothing else is left ("de het")."""
+    return [w for w in words if not is_stop_word(w, language)] or words
+
+
 def participle_root(word: str, language: str) -> str | None:
     """Dutch past participle without its "ge-": "gepest" -> "pest", "gedeeld" -> "deeld"."""
     if language == "nl" and word.startswith("ge") and len(word) >= 6:
@@ -144,8 +149,7 @@ def query_groups(query: str, language: str, known: set[str] | dict[str, list[str
     synonyms = known if isinstance(known, dict) else {}
     known = set(known)
     groups: list[list[tuple[str, ...]]] = []
-    all_words = words(query)
-    meaningful = [w for w in all_words if not is_stop_word(w, language)] or all_words
+    meaningful = meaningful_words(words(query), language)
     for word in meaningful:
         alternatives: list[tuple[str, ...]] = [(stem(word, language),)]
         root = participle_root(word, language)

@@ -42,6 +42,11 @@ class SearchResults:
     # set for a correction without hits)
 
 
+# A backend adds this to every title/alias match's score, so with `tiered` matching every
+# title match ranks above every body-only match (querying builds its tiers on it).
+HEAD_BONUS = 1_000_000.0
+
+
 class Backend(Protocol):
     """One database's full-text engine over the SearchDocument rows."""
 
@@ -52,7 +57,7 @@ class Backend(Protocol):
               limit: int, tiered: bool = True, exclude=None) -> list[tuple[int, float]]:
         """(document id, score) pairs, best first, for analysed query groups.
 
-        Tiered: every title/alias match (score >= 1e6) above every body-only match.
+        Tiered: every title/alias match (score >= HEAD_BONUS) above every body-only match.
         `exclude`: groups whose matches are left out (the exact words, when asking for
         the documents only the longer words find).
         """

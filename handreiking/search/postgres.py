@@ -5,14 +5,13 @@ from __future__ import annotations
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db.models import F, Q
 
-from .base import Backend
+from .base import HEAD_BONUS, Backend
 
 # The terms are already stemmed and folded by search/analysis.py (the same analysis
 # the SQLite backend indexes), so PostgreSQL must not stem them again: 'simple'.
 CONFIG = "simple"
 # ts_rank weights for D, C, B, A: title (A) far above aliases/summary (B) above body (C).
 RANK_WEIGHTS = [0.05, 0.2, 0.5, 1.0]
-HEAD_BONUS = 1_000_000.0  # any title/alias match ranks above every body-only match
 
 
 def _lexeme(term: str) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -13,25 +12,25 @@ from django.utils.translation import get_language
 
 from ..models import SearchDocument
 from . import analysis
-from .base import SearchHit, SearchResults, get_backend
+from .base import HEAD_BONUS, SearchHit, SearchResults, get_backend
 from .ranking import bm25f
 from .vocabulary import Vocabulary, vocabularies
 
 MAX_HITS = 100
-RERANK_DEPTH = MAX_HITS  # per tier: every candidate, so every database ranks alike
 FEW_HITS = 10  # fewer hits with all the words: add the hits with some of them, below
-# Score offsets that make tiers, on either backend (head scores carry the backends'
-# HEAD_BONUS of 1e6; body scores are far below 1e3): exact title/alias matches, then
-# title/alias matches through a compound part, then exact body matches, then body
-# matches through a compound part, then hits with only some of the words.
+# Score offsets that make tiers, on either backend (body scores are far below 1e3): exact
+# title/alias matches (the backends' HEAD_BONUS), then title/alias matches through a
+# compound part, then exact body matches, then body matches through a compound part,
+# then hits with only some of the words.
 PART_HEAD_PENALTY = 500_000.0
 PART_BODY_PENALTY = 10_000.0
-HEAD_TIER = 900_000.0
 SOME_WORDS_PENALTY = 100_000_000.0
-TIER_FLOORS = (  # (lowest score of a tier, its offset), best tier first
-    (HEAD_TIER, 1_000_000.0), (HEAD_TIER - PART_HEAD_PENALTY - 100_000.0, 500_000.0),
-    (-PART_BODY_PENALTY / 2, 0.0), (-SOME_WORDS_PENALTY / 2, -PART_BODY_PENALTY),
-    (float("-inf"), -SOME_WORDS_PENALTY))
+TIER_OFFSETS = (HEAD_BONUS, HEAD_BONUS - PART_HEAD_PENALTY, 0.0, -PART_BODY_PENALTY,
+                -SOME_WORDS_PENALTY)
+# A tier's lowest score: half-way to the next tier's offset.
+TIER_FLOORS = tuple((offset + lower) / 2 for offset, lower in
+                    zip(TIER_OFFSETS, TIER_OFFSETS[1:], strict=False)) + (float("-inf"),)
+HEAD_TIER = TIER_FLOORS[0]
 
 # Any input costs a bounded number of SQL queries: only the first words are analysed,
 # only a few unknown words are corrected, and only a few corrections are tried.
@@ -57,16 +56,12 @@ def _languages_for(language: str) -> list[str]:
     return [language] if language == default else [language, default]
 
 
-def _meaningful(words: list[str], language: str) -> list[str]:
-    return [w for w in words if not analysis.is_stop_word(w, language)] or words
-
-
 def _analyse(words: list[str], vocabulary: Vocabulary, *, longer: bool = True) -> _Analysed:
     """The query in one text language; `longer`: also the guide's longer words for its words."""
     language = vocabulary.language
     query = " ".join(words)
     known = vocabulary.known_words(words)
-    meaningful = _meaningful(words, language)
+    meaningful = analysis.meaningful_words(words, language)
     groups = analysis.query_groups(query, language, known)
     related = {word: vocabulary.containing(word) + vocabulary.shorter_forms(word)
                for word in meaningful} if longer else {}
@@ -229,8 +224,9 @@ def search(query: str, *, language: str, age_group: str | None = None,
 
 
 def _tier(score: float) -> float:
-    """The offset of the tier a backend's score is in (see TIER_FLOORS)."""
-    return next(offset for floor, offset in TIER_FLOORS if score >= floor)
+    """The offset of the tier a score is in (see TIER_OFFSETS)."""
+    return next(offset for floor, offset in zip(TIER_FLOORS, TIER_OFFSETS, strict=True)
+                if score >= floor)
 
 
 def _concept_names(words: list[str], language_vocabularies: list[Vocabulary]) -> set[str]:
@@ -241,7 +237,7 @@ def _concept_names(words: list[str], language_vocabularies: list[Vocabulary]) ->
     """
     names = set()
     for vocabulary in language_vocabularies:
-        meaningful = _meaningful(words, vocabulary.language)
+        meaningful = analysis.meaningful_words(words, vocabulary.language)
         names.add(" ".join(meaningful))
         if len(meaningful) == 1:
             names.update(" ".join(analysis.words(name))
@@ -275,17 +271,11 @@ def _build_hits(results: SearchResults, scored: dict[int, float], analysed: list
                 language_vocabularies: list[Vocabulary]) -> None:
     """Ranked hits from scored document ids: the concept the query names first, then score.
 
-    Within its tier, a hit's score is its BM25F (search.ranking), for the database's
-    best RERANK_DEPTH of the tier (every candidate of one query); any rest follows in the
-    database's order. A glossary
-    term whose name, alias or synonym the query is ranks first (and is the definition
-    card), then items titled exactly so, then the rest by score. `partial` holds the
-    ids that matched only some of the words.
+    Within its tier, a hit's score is its BM25F (search.ranking), for every candidate, so
+    every database ranks alike. A glossary term whose name, alias or synonym the query is
+    ranks first (and is the definition card), then items titled exactly so, then the
+    rest by score. `partial` holds the ids that matched only some of the words.
     """
-    by_tier: dict[float, list[int]] = {}
-    for pk in sorted(scored, key=lambda pk: -scored[pk]):
-        by_tier.setdefault(_tier(scored[pk]), []).append(pk)
-    position = {pk: index for pks in by_tier.values() for index, pk in enumerate(pks)}
     rows = _document_rows(list(scored), ["kind", "language", "url", "title", "context", "extra",
                                          "title_terms", "extra_terms", "body_terms"])
     by_language = {v.language: v for v in language_vocabularies}
@@ -306,14 +296,10 @@ def _build_hits(results: SearchResults, scored: dict[int, float], analysed: list
         exact = pk not in partial and names_the_query(kind, title, extra)
         is_term = exact and kind == SearchDocument.Kind.TERM
         vocabulary = by_language.get(doc_language) or Vocabulary(doc_language)
-        if position[pk] < RERANK_DEPTH:
-            within = bm25f(
-                dict(zip(("title", "extra", "body"), terms, strict=True)),
-                stems_by_language.get(doc_language, frozenset()), documents=vocabulary.documents,
-                average=vocabulary.average, spread=vocabulary.spread)
-        else:  # below every re-ranked hit of the tier, in the database's order
-            within = -1.0 - position[pk] / 1_000
-        score = _tier(scored[pk]) + within
+        score = _tier(scored[pk]) + bm25f(
+            dict(zip(("title", "extra", "body"), terms, strict=True)),
+            stems_by_language.get(doc_language, frozenset()), documents=vocabulary.documents,
+            average=vocabulary.average, spread=vocabulary.spread)
         ranked.append(((not is_term, not exact, -score, pk), is_term, SearchHit(
             pk=pk, title=title,
             url=url if doc_language == language else translate_url(url, language),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import connection
 
-from .base import Backend
+from .base import HEAD_BONUS, Backend
 
 
 def fts_table(language: str) -> str:
@@ -23,7 +23,6 @@ def head_table(language: str) -> str:
     return f"handreiking_search_head_fts_{language}"
 
 
-HEAD_BONUS = 1_000_000.0  # any title/alias match ranks above every body-only match
 # Ranking is each table's `rank`: bm25 with column weights (title above extra, i.e.
 # aliases and summary, above body; meta 0), set by the migration that creates the
 # tables (0005 explains the weights), so that "ORDER BY rank LIMIT n" sorts inside
@@ -55,13 +54,13 @@ def text_expression(groups) -> str:
     )
 
 
-def match_expression(groups, *, language: str, age_group: str | None,
-                     kind: str | None, exclude=None) -> str:
+def match_expression(groups, *, age_group: str | None, kind: str | None,
+                     exclude=None) -> str:
     """FTS5 query for the analysed groups; the filters are marker terms.
 
     The age filter excludes a rare marker ("notfor_kleuters") instead of requiring a
     term every document carries, so FTS5 has no long list of matches to intersect; the
-    language is the table's. (`language` stays in the signature for the callers.)
+    language is the table's.
     """
     expression = "(" + text_expression(groups) + ")"
     if exclude:
@@ -127,8 +126,8 @@ class SQLiteBackend(Backend):
         they do not, every head match is known, and the whole table's best matches,
         minus those, are the body-only tier.
         """
-        expression = match_expression(groups, language=language, age_group=age_group,
-                                      kind=kind, exclude=exclude)
+        expression = match_expression(groups, age_group=age_group, kind=kind,
+                                      exclude=exclude)
         sql = "SELECT rowid, rank FROM {0} WHERE {0} MATCH %s ORDER BY rank LIMIT %s"
         with connection.cursor() as cursor:
             if not tiered:

@@ -1,4 +1,4 @@
-"""Suggestions as you type: titles, glossary terms and their aliases that start with the words typed.
+"""Suggestions as you type: titles, glossary terms and aliases that start with what is typed.
 
 Kept in memory per language and rebuilt (one query) when the index version changes;
 the JSON view's responses are cached on the content version like every page.

@@ -219,11 +219,10 @@ def synthesize(base: list[Item], scale: int, seed: int, pool: list[str]) -> list
 
 def clear_index(vendor: str) -> None:
     """Empty the index between scales (not timed)."""
+    from django.conf import settings
     from django.db import connection, transaction
 
     from handreiking.models import SearchDocument, SearchTerm
-    from django.conf import settings
-
     from handreiking.search.sqlite import fts_table, head_table
 
     with transaction.atomic():
@@ -324,8 +323,9 @@ def fts_matches(query: str) -> int | None:
         return 0
     with connection.cursor() as cursor:
         for attempt in (groups, [sum(groups, [])]):
-            cursor.execute(f"SELECT count(*) FROM {fts_table('nl')} WHERE {fts_table('nl')} MATCH %s",
-                           [match_expression(attempt, language="nl", age_group=None, kind=None)])
+            table = fts_table("nl")
+            cursor.execute(f"SELECT count(*) FROM {table} WHERE {table} MATCH %s",
+                           [match_expression(attempt, age_group=None, kind=None)])
             count = cursor.fetchone()[0]
             if count:
                 return count

@@ -207,7 +207,8 @@ def test_an_answer_to_an_older_query_is_ignored(watched, site):
     answer = page.locator(LISTBOX).inner_text()
     assert "Sextortion" in answer
     held[0].fulfill(json={"query": "sext", "suggestions": [
-        {"label": "Te laat", "title": "Te laat", "url": "/nl/", "kind": "term", "kind_label": "Begrip"}]})
+        {"label": "Te laat", "title": "Te laat", "url": "/nl/", "kind": "term",
+         "kind_label": "Begrip"}]})
     page.wait_for_timeout(300)
     assert page.locator(LISTBOX).inner_text() == answer
 

@@ -1,4 +1,4 @@
-"""The judged query set (tests/search/judged/): the relevance the search must keep, on either database.
+"""The judged query set (tests/search/judged/): the relevance search keeps, on either database.
 
 The floors are the levels measured when this suite was written (see the closing notes
 of issue #13); `make bench` prints the full hit@1 / hit@5 table per language and class.

@@ -7,8 +7,8 @@ from handreiking.search.sqlite import match_expression, meta_terms
 
 
 def test_terms_are_quoted_and_filters_are_marker_terms():
-    expression = match_expression([[("near(",), ('a"b', "c")]], language="nl",
-                                  age_group="bovenbouw", kind="case")
+    expression = match_expression([[("near(",), ('a"b', "c")]], age_group="bovenbouw",
+                                  kind="case")
     assert expression == ('((((("near(") OR ("a""b" AND "c"))) AND "kind_case") '
                           'NOT "notfor_bovenbouw")')
 
