@@ -1,63 +1,110 @@
-"""Whole-page cache keyed on the content version: edits show on the next request, anywhere.
+"""Whole-page cache keyed on the content version, answered in front of Django.
 
 Every public page depends only on the published content, the language (in the path)
 and a few query parameters. The publisher bumps `ContentVersion` whenever content
-changes; this middleware reads that number once per request (one indexed row from the
+changes; this layer reads that number once per request (one indexed row from the
 shared database, so every process and every machine sees an edit at once), keys the
 cache on it and answers repeat visits with `304 Not Modified`. Nothing is ever
 invalidated: old versions simply stop being asked for and age out.
+
+It is a WSGI application wrapped around Django's (`handreiking.wsgi`), not a Django
+middleware, because a repeat visit is the common case and Django's request cycle
+(request object, signals, middleware, response headers) cost four times what the cache
+lookup does. A cached page is the exact status line, headers and body Django produced
+for the first visit, so Django's security headers and CSP come with it; anything the
+layer is not sure of (other methods, oversized queries, a page not yet cached, a
+database that is away with nothing cached) goes to Django, which answers it as before.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
-import logging
 from datetime import UTC
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import DatabaseError, connection
-from django.http import HttpResponse, HttpResponseNotModified
+from django.core.exceptions import TooManyFieldsSent
+from django.core.handlers.wsgi import get_bytes_from_wsgi, get_path_info, get_script_name
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+from django.http import QueryDict
+from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date
 
+from .middleware import MAX_QUERY_STRING
 from .models import ContentVersion
-
-logger = logging.getLogger(__name__)
 
 # The query parameters that change a page; any other parameter is ignored by the pages,
 # so it is left out of the key (and of the language links).
 PAGE_PARAMETERS = ("age", "theme", "q", "kind", "page")
 MAX_PARAMETER_LENGTH = 200
-CACHED_HEADERS = ("Content-Type", "Content-Language", "Content-Security-Policy",
-                  "X-Frame-Options", "Vary", "X-Robots-Tag")
-CACHED_TYPES = ("text/html", "application/json")
+CACHED_TYPES = (b"text/html", b"application/json")
 PAGE_PREFIXES = tuple(f"/{code}/" for code, _name in settings.LANGUAGES)
+# Set per version and per request by this layer, never stored with a page.
+VALIDATORS = frozenset({"etag", "last-modified", "cache-control", "content-length"})
+# Stored by browsers and proxies, but checked on every visit (a 304 is cheap), so an
+# edit is visible on the next request.
+CACHE_CONTROL = "public, no-cache"
+RECENT_PAGES = 256
+_VERSION_SQL = f"SELECT version, updated_at FROM {ContentVersion._meta.db_table} WHERE id = 1"
 
 
 class _LastVersion:
     """The last version this process read, for serving cached pages while the database is away."""
 
-    value: tuple[int, object] | None = None
+    value: tuple[int, str | None] | None = None
 
 
-def read_version() -> tuple[int, object]:
-    """(version, time of the last change) from the database; raises DatabaseError if it is away."""
-    table = ContentVersion._meta.db_table
-    with connection.cursor() as cursor:  # raw SQL: this runs on every page request
-        cursor.execute(f"SELECT version, updated_at FROM {table} WHERE id = 1")
-        row = cursor.fetchone()
+def read_version() -> tuple[int, str | None]:
+    """(version, `Last-Modified` value) from the database; raises DatabaseError if it is away.
+
+    Raw SQL on the thread's own connection: this runs on every page request, and
+    Django's cursor wrappers cost more than the query.
+    """
+    database = connections[DEFAULT_DB_ALIAS]
+    try:
+        row = _version_row(database)
+    except DatabaseError:
+        # A connection the server dropped (a restart, a failover) is closed and made anew
+        # once, as Django does at the start of each request it handles; a database that
+        # is really away fails again.
+        database.close_if_unusable_or_obsolete()
+        if database.connection is not None:
+            raise
+        row = _version_row(database)
     if row is None:
         return 0, None
-    version, updated = row
-    if isinstance(updated, str):  # SQLite returns text
-        from django.utils.dateparse import parse_datetime
+    return row[0], _last_modified(row[1])
 
+
+def _version_row(database):
+    with database.wrap_database_errors:
+        database.ensure_connection()
+        cursor = database.connection.cursor()
+        try:
+            cursor.execute(_VERSION_SQL)
+            return cursor.fetchone()
+        finally:
+            cursor.close()
+
+
+@functools.lru_cache(maxsize=4)
+def _last_modified(updated) -> str | None:
+    if updated is None:
+        return None
+    if isinstance(updated, str):  # SQLite returns text, in UTC without a zone
         updated = parse_datetime(updated)
-    return version, updated
+    if updated.tzinfo is None:
+        updated = updated.replace(tzinfo=UTC)
+    return http_date(updated.timestamp())
 
 
 def page_parameters(query) -> list[tuple[str, str]]:
-    """The page-changing parameters of a query, normalised (first value, spaces collapsed)."""
+    """The page-changing parameters of a query, normalised (last value, spaces collapsed).
+
+    `query` is a QueryDict (`request.GET`): its `get` gives the last value, as the views
+    read it.
+    """
     found = []
     for name in PAGE_PARAMETERS:
         value = query.get(name)
@@ -66,78 +113,122 @@ def page_parameters(query) -> list[tuple[str, str]]:
     return found
 
 
-class PageCacheMiddleware:
-    """Serve public pages from the cache for the current content version.
+class PageCache:
+    """WSGI: answer GET and HEAD for public pages from the cache, else ask Django and keep
+    what it answers when that is a public 200 page."""
 
-    Sits right after WhiteNoise, so a cached page costs one small query and one cache
-    read. Only anonymous-safe responses are stored: 200s for GET/HEAD under /nl/ or
-    /en/, without cookies.
-    """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
+    def __init__(self, application):
+        self.application = application
         self.cache = caches[settings.PAGE_CACHE_ALIAS]
         self.timeout = settings.PAGE_CACHE_SECONDS
+        # What decides which host and scheme Django sees; part of every key, so a page is
+        # only ever replayed for the host and scheme Django itself answered with it.
+        self.origin_keys = ["wsgi.url_scheme", "HTTP_HOST", "SERVER_NAME", "SERVER_PORT"]
+        if settings.SECURE_PROXY_SSL_HEADER:
+            self.origin_keys.append(settings.SECURE_PROXY_SSL_HEADER[0])
+        if settings.USE_X_FORWARDED_HOST:
+            self.origin_keys.append("HTTP_X_FORWARDED_HOST")
+        # The pages this process answered last, before the configured cache: an entry never
+        # changes under its key (the key holds the version), so this copy is never stale,
+        # and a shared cache (Redis, Memcached) is asked only once per page and process.
+        self.recent: dict[str, tuple] = {}
 
-    def __call__(self, request):
-        if request.method not in ("GET", "HEAD") or not request.path.startswith(PAGE_PREFIXES):
-            return self.get_response(request)
+    def __call__(self, environ, start_response):
+        method = environ.get("REQUEST_METHOD")
+        if method not in ("GET", "HEAD"):
+            return self.application(environ, start_response)
+        path = get_script_name(environ) + get_path_info(environ)
+        raw_query = get_bytes_from_wsgi(environ, "QUERY_STRING", "")
+        if not path.startswith(PAGE_PREFIXES) or len(raw_query) > MAX_QUERY_STRING:
+            return self.application(environ, start_response)
         try:
-            version, updated = read_version()
-            _LastVersion.value = (version, updated)
+            parameters = page_parameters(QueryDict(raw_query)) if raw_query else []
+        except TooManyFieldsSent:  # Django answers 400
+            return self.application(environ, start_response)
+        try:
+            version, last_modified = _LastVersion.value = read_version()
             database_up = True
         except DatabaseError:
             if _LastVersion.value is None:
-                raise  # nothing cached to fall back on: the 503 page answers
-            version, updated = _LastVersion.value
+                return self.application(environ, start_response)  # the 503 page
+            version, last_modified = _LastVersion.value
             database_up = False
-        key, etag = self._key(request, version)
-        if request.headers.get("If-None-Match") == etag:
-            response = HttpResponseNotModified()
-            self._validators(response, etag, updated)
-            return response
-        cached = self.cache.get(key)
-        if cached is None:
+        key, etag = self.key(environ, path, parameters, version)
+        entry = self.recent.get(key) or self.cache.get(key)
+        if entry is None:
             if not database_up:
-                raise DatabaseError("database unavailable and the page is not cached")
-            response = self.get_response(request)
-            if self._cacheable(request, response):
-                headers = [(name, response[name]) for name in CACHED_HEADERS if name in response]
-                self.cache.set(key, (response.content, headers), self.timeout)
-                self._validators(response, etag, updated)
-            return response
-        content, headers = cached
-        response = HttpResponse(content if request.method == "GET" else b"")
-        for name, value in headers:
-            response[name] = value
-        if request.method == "HEAD":
-            response["Content-Length"] = str(len(content))
-        self._validators(response, etag, updated)
-        return response
+                return self.application(environ, start_response)  # the 503 page
+            status, headers, body = self._ask_django(environ)
+            if not self._cacheable(status, headers, body):
+                start_response(status, headers)
+                if method == "GET":
+                    return body
+                _close(body)
+                return []
+            entry = (status, [(name, value) for name, value in headers
+                              if name.lower() not in VALIDATORS], _read(body))
+            self.cache.set(key, entry, self.timeout)
+        if key not in self.recent:
+            if len(self.recent) >= RECENT_PAGES:
+                self.recent.clear()  # mostly pages of older versions; the cache still has them
+            self.recent[key] = entry
+        status, headers, content = entry
+        validators = [("ETag", etag), ("Cache-Control", CACHE_CONTROL)]
+        if last_modified:
+            validators.append(("Last-Modified", last_modified))
+        if etag in _entity_tags(environ.get("HTTP_IF_NONE_MATCH", "")):
+            start_response("304 Not Modified", [
+                (name, value) for name, value in headers
+                if name.lower() not in ("content-type", "content-language")] + validators)
+            return []
+        start_response(status, headers + validators + [("Content-Length", str(len(content)))])
+        return [content] if method == "GET" else []
 
-    @staticmethod
-    def _key(request, version: int) -> tuple[str, str]:
+    def key(self, environ, path: str, parameters, version: int) -> tuple[str, str]:
         """(cache key, ETag): both change with the content version and the page."""
-        parameters = page_parameters(request.GET)
-        raw = f"{request.get_host()}{request.path}?{parameters!r}"  # pages hold absolute URLs
+        origin = [environ.get(name, "") for name in self.origin_keys]
+        raw = f"{origin!r}{path}?{parameters!r}"  # pages hold absolute URLs
         digest = hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()[:32]
         return f"page:{version}:{digest}", f'"{version}-{digest[:16]}"'
 
-    @staticmethod
-    def _validators(response, etag: str, updated) -> None:
-        response["ETag"] = etag
-        if updated is not None:
-            if updated.tzinfo is None:  # SQLite keeps UTC without a zone
-                updated = updated.replace(tzinfo=UTC)
-            response["Last-Modified"] = http_date(updated.timestamp())
-        # Stored by browsers and proxies, but checked on every visit (a 304 is cheap),
-        # so an edit is visible on the next request.
-        response["Cache-Control"] = "public, no-cache"
+    def _ask_django(self, environ):
+        """Django's (status, headers, body) for this page as a GET (HEAD is a GET unsent)."""
+        answered = {}
+
+        def start_response(status, headers, exc_info=None):
+            answered["status"], answered["headers"] = status, headers
+            return _unused_write
+
+        body = self.application({**environ, "REQUEST_METHOD": "GET"}, start_response)
+        return answered["status"], answered["headers"], body
 
     @staticmethod
-    def _cacheable(request, response) -> bool:
-        return (response.status_code == 200 and not response.cookies
-                and not getattr(response, "streaming", False)
-                and "Set-Cookie" not in response
-                and response.get("Content-Type", "").startswith(CACHED_TYPES)
-                and not getattr(request, "_page_not_cacheable", False))
+    def _cacheable(status: str, headers, body) -> bool:
+        """A public 200 page: HTML or JSON, no cookie, no caching rules of its own."""
+        if not status.startswith("200 ") or getattr(body, "streaming", False):
+            return False
+        names = {name.lower(): value for name, value in headers}
+        return ("set-cookie" not in names and "cache-control" not in names
+                and names.get("content-type", "").encode().startswith(CACHED_TYPES))
+
+
+def _entity_tags(if_none_match: str) -> list[str]:
+    """The tags of an If-None-Match header, weak ones as strong: a proxy that compresses
+    a page (nginx's gzip) makes its ETag weak, and the browser sends it back so."""
+    return [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]
+
+
+def _read(body) -> bytes:
+    try:
+        return b"".join(body)
+    finally:
+        _close(body)
+
+
+def _close(body) -> None:
+    if hasattr(body, "close"):
+        body.close()
+
+
+def _unused_write(data: bytes):
+    raise RuntimeError("Django never writes through the WSGI write() callable")

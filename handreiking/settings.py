@@ -123,8 +123,6 @@ MIDDLEWARE = [
     "handreiking.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "handreiking.middleware.RequestLimitsMiddleware",
-    # Cached pages are answered here, with the CSP header they were stored with.
-    "handreiking.caching.PageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

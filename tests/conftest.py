@@ -26,11 +26,30 @@ def empty_page_cache():
     from django.core.cache import cache
     from django.utils import translation
 
+    from handreiking.wsgi import page_cache
+
     cache.clear()
+    page_cache.recent.clear()
     translation.activate(settings.LANGUAGE_CODE)
     yield
     cache.clear()
+    page_cache.recent.clear()
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture
+def site():
+    """The WSGI application gunicorn serves (the page cache in front of Django), reached
+    through WebTest as a browser would reach it; the test client would skip the cache."""
+    from django_webtest import DjangoTestApp
+
+    from handreiking.wsgi import application
+
+    class Site(DjangoTestApp):
+        def get_wsgi_handler(self):
+            return application
+
+    return Site()
 
 
 @pytest.fixture
