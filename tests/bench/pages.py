@@ -29,6 +29,8 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+from handreiking import gunicorn_conf  # noqa: E402 - make serve's defaults
 PYTHON = sys.executable
 PAGES = [
     ("home", "/nl/"),
@@ -99,7 +101,7 @@ def main(argv=None) -> int:
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1", "DJANGO_SECURE_SSL_REDIRECT": "0",
         "DATABASE_URL": args.database_url or f"sqlite:///{tmp / 'bench.sqlite3'}",
         "PORT": str(port), "WEB_CONCURRENCY": os.environ.get("WEB_CONCURRENCY", "2"),
-        "GUNICORN_THREADS": os.environ.get("GUNICORN_THREADS", "6"),
+        "GUNICORN_THREADS": os.environ.get("GUNICORN_THREADS", str(gunicorn_conf.threads)),
     })
     server = None
     try:
