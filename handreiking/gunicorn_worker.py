@@ -32,7 +32,14 @@ from gunicorn.workers.gthread import ThreadWorker
 # Seconds a client has to send its request line and headers (nginx's client_header_timeout).
 HEAD_TIMEOUT = float(os.environ.get("GUNICORN_HEAD_TIMEOUT", "10"))
 HEAD_ENDS = (b"\r\n\r\n", b"\n\n")
+# A longer head is refused (431): browsers send a few KB, and gunicorn's own limits would
+# let a client fill a thread's buffer and then stall it.
+HEAD_LIMIT = 64 * 1024
+TOO_LARGE_RESPONSE = (b"HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\n"
+                      b"Content-Length: 0\r\n\r\n")
 READ_SIZE = 65536
+# Where a connection's request head is.
+WAITING, COMPLETE, TOO_LARGE, CLOSED = "waiting", "complete", "too large", "closed"
 
 
 class HeadFirstThreadWorker(ThreadWorker):
@@ -48,53 +55,63 @@ class HeadFirstThreadWorker(ThreadWorker):
         if self.cfg.is_ssl or self.cfg.http2_cleartext != "off":
             super().enqueue_req(conn)  # TLS and HTTP/2 read their own preamble
             return
-        complete = self._read_head(conn)
-        if complete is None:  # the client went away
-            self._drop(conn)
-        elif complete:
-            self._hand_over(conn)
-        else:
+        state = self._read_head(conn)
+        if state is WAITING:
             conn.sock.setblocking(False)
             self.heads_waiting.append((time.monotonic() + HEAD_TIMEOUT, conn))
             self.poller.register(conn.sock, selectors.EVENT_READ,
                                  partial(self._on_head_readable, conn))
+        else:
+            self._settle(conn, state)
 
     def _on_head_readable(self, conn, client):
-        complete = self._read_head(conn)
-        if complete is False:
-            return  # more to come; the deadline still stands
-        self.poller.unregister(client)
-        self._forget(conn)
-        if complete:
-            self._hand_over(conn)
-        else:
-            self._drop(conn)
+        state = self._read_head(conn)
+        if state is not WAITING:  # else more is to come; the deadline still stands
+            self.poller.unregister(client)
+            self._forget(conn)
+            self._settle(conn, state)
 
-    def _read_head(self, conn) -> bool | None:
-        """Read what the client has sent, without waiting: True when the head is complete,
-        False when more is to come, None when the client closed or failed first."""
+    def _settle(self, conn, state):
+        if state is COMPLETE:
+            self._hand_over(conn)
+            return
+        if state is TOO_LARGE:
+            try:  # best effort, without waiting: the client may not be reading
+                for _ in range(16):  # what it sent meanwhile, or closing would reset
+                    if not conn.sock.recv(READ_SIZE, socket.MSG_DONTWAIT):
+                        break
+            except OSError:
+                pass
+            try:
+                conn.sock.send(TOO_LARGE_RESPONSE, socket.MSG_DONTWAIT)
+            except OSError:
+                pass
+        self._drop(conn)
+
+    def _read_head(self, conn):
+        """Read what the client has sent, without waiting for more, and say where it is."""
         head = getattr(conn, "head", b"")
         if not head and conn.parser is not None:  # read-ahead of the previous request
             head = conn.parser.unreader.take_buffered()
-        if not self._complete(head):
+        if not self._ended(head):
             try:
                 chunk = conn.sock.recv(READ_SIZE, socket.MSG_DONTWAIT)
             except (BlockingIOError, InterruptedError):
                 chunk = b""  # nothing yet
             except OSError:
-                return None
+                return CLOSED
             else:
                 if not chunk:
-                    return None  # closed before its head was complete
+                    return CLOSED  # before its head was complete
             head += chunk
         conn.head = head
-        return self._complete(head)
+        if self._ended(head):
+            return COMPLETE
+        return TOO_LARGE if len(head) > HEAD_LIMIT else WAITING
 
-    def _complete(self, head: bytes) -> bool:
-        """The head has ended, or is past gunicorn's limits (its parser then answers 400)."""
-        cfg = self.cfg
-        limit = cfg.limit_request_line + cfg.limit_request_field_size * (cfg.limit_request_fields + 1)
-        return any(end in head for end in HEAD_ENDS) or len(head) > limit
+    @staticmethod
+    def _ended(head: bytes) -> bool:
+        return any(end in head for end in HEAD_ENDS)
 
     def _hand_over(self, conn):
         conn.sock.setblocking(True)

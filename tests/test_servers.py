@@ -123,6 +123,9 @@ def test_a_request_head_in_pieces_and_pipelined_requests_are_answered(served):
            b"HEAD /nl/ HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
     answer = _exchange(port, two)
     assert answer.count(b"HTTP/1.1 200 OK") == 2 and b"Sitemap:" in answer
+    # A head longer than any browser sends is refused, not handed to a thread to wait on.
+    huge = b"GET /nl/ HTTP/1.1\r\nHost: localhost\r\n" + b"X-Big: " + b"a" * 70_000 + b"\r\n"
+    assert _exchange(port, huge).startswith(b"HTTP/1.1 431 ")
     # A head that never ends is closed after the head timeout, without an answer.
     started = time.monotonic()
     assert _exchange(port, b"GET /nl/ HTTP/1.1\r\nHo") == b""
