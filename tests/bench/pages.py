@@ -31,6 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 from handreiking import gunicorn_conf  # noqa: E402 - make serve's defaults
+
 PYTHON = sys.executable
 PAGES = [
     ("home", "/nl/"),
