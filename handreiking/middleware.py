@@ -44,12 +44,17 @@ class RequestLimitsMiddleware:
         return HttpResponseBadRequest(render_to_string("400.html"))
 
 
+def permissions_policy() -> str:
+    """The `Permissions-Policy` value: every feature in settings.PERMISSIONS_POLICY off."""
+    return ", ".join(f"{feature}=()" for feature in settings.PERMISSIONS_POLICY)
+
+
 class PermissionsPolicyMiddleware:
     """`Permissions-Policy`: the guide needs no camera, microphone, location or payment."""
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.value = ", ".join(f"{feature}=()" for feature in settings.PERMISSIONS_POLICY)
+        self.value = permissions_policy()
 
     def __call__(self, request):
         response = self.get_response(request)

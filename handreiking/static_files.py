@@ -14,8 +14,11 @@ test client); a request through the WSGI application never reaches it for a file
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.handlers.wsgi import WSGIRequest
 from whitenoise.base import WhiteNoise
 from whitenoise.middleware import WhiteNoiseMiddleware
+
+from .middleware import permissions_policy
 
 
 def security_headers(headers, path, url) -> None:
@@ -37,8 +40,7 @@ def security_headers(headers, path, url) -> None:
         if settings.SECURE_HSTS_PRELOAD:
             value += "; preload"
         headers["Strict-Transport-Security"] = value
-    headers["Permissions-Policy"] = ", ".join(
-        f"{feature}=()" for feature in settings.PERMISSIONS_POLICY)
+    headers["Permissions-Policy"] = permissions_policy()
 
 
 class _WithSecurityHeaders:
@@ -57,20 +59,10 @@ class StaticFiles(WhiteNoiseMiddleware):
         super().__init__(settings=_WithSecurityHeaders())
         self.application = application
         self.redirect_plain_http = settings.SECURE_SSL_REDIRECT
-        self.proxy_header = settings.SECURE_PROXY_SSL_HEADER
 
     def __call__(self, environ, start_response):
-        if self.redirect_plain_http and not self._secure(environ):
+        if self.redirect_plain_http and not WSGIRequest(environ).is_secure():
             return self.application(environ, start_response)  # Django redirects it
         return WhiteNoise.__call__(self, environ, start_response)
 
     serve = staticmethod(WhiteNoise.serve)
-
-    def _secure(self, environ) -> bool:
-        """As Django's request.is_secure() decides."""
-        if self.proxy_header:
-            header, secure_value = self.proxy_header
-            value = environ.get(header)
-            if value is not None:
-                return value.split(",", 1)[0].strip() == secure_value
-        return environ.get("wsgi.url_scheme") == "https"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 from http import HTTPStatus
 from pathlib import Path
@@ -181,7 +182,8 @@ def test_static_files_over_plain_http_go_to_django_when_tls_is_required(settings
     static = StaticFiles(django)
     answers = []
     environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/static/css/main.css",
-               "wsgi.url_scheme": "http", "SERVER_NAME": "testserver", "SERVER_PORT": "80"}
+               "wsgi.url_scheme": "http", "SERVER_NAME": "testserver", "SERVER_PORT": "80",
+               "wsgi.input": io.BytesIO()}
     static(environ, lambda status, headers, exc_info=None: answers.append(status))
     assert asked == ["/static/css/main.css"] and answers == ["301 Moved Permanently"]
     behind_tls = {**environ, "HTTP_X_FORWARDED_PROTO": "https"}
