@@ -101,8 +101,9 @@ def main(argv=None) -> int:
         "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1", "DJANGO_SECURE_SSL_REDIRECT": "0",
         "DATABASE_URL": args.database_url or f"sqlite:///{tmp / 'bench.sqlite3'}",
-        "PORT": str(port), "WEB_CONCURRENCY": os.environ.get("WEB_CONCURRENCY", "2"),
-        "GUNICORN_THREADS": os.environ.get("GUNICORN_THREADS", str(gunicorn_conf.threads)),
+        # make serve's workers and threads (gunicorn_conf reads the same variables).
+        "PORT": str(port), "WEB_CONCURRENCY": str(gunicorn_conf.workers),
+        "GUNICORN_THREADS": str(gunicorn_conf.threads),
     })
     server = None
     try:
