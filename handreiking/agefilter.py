@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from . import page_parameters
 from .models import AgeGroup
 
-AGE_PARAM = "age"
+AGE_PARAM = page_parameters.AGE
 
 
 def all_age_groups(request) -> list[AgeGroup]:
@@ -17,9 +18,9 @@ def all_age_groups(request) -> list[AgeGroup]:
 
 
 def selected_age_group(request) -> AgeGroup | None:
-    """The age group chosen in the URL; unknown or malformed values mean no filter."""
-    value = request.GET.get(AGE_PARAM, "")
-    if not value or len(value) > 60:
+    """The age group chosen in the URL, as `page_parameters` read it (a valid slug or none)."""
+    value = page_parameters.of(request).get(AGE_PARAM)
+    if not value:
         return None
     return next((group for group in all_age_groups(request) if group.slug == value), None)
 

@@ -127,6 +127,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "handreiking.page_parameters.PageParametersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -213,20 +214,24 @@ STORAGES = {
 }
 
 # --- Cache ----------------------------------------------------------------------
-# Local memory by default; REDIS_URL (redis://host:6379/0) or MEMCACHED_URL
-# (host:11211) share one cache between processes and machines. Pages are keyed on the
-# content version, so a cache never needs clearing after an edit.
+# Pages are kept in each process's memory, at most DJANGO_PAGE_CACHE_MB megabytes
+# (least recently used out first; see handreiking/caching.py). REDIS_URL
+# (redis://host:6379/0) or MEMCACHED_URL (host:11211) add a cache shared between
+# processes and machines, where pages carry a timeout. Pages are keyed on the content
+# version, so a cache never needs clearing after an edit.
 if os.environ.get("REDIS_URL"):
-    _page_cache = {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                   "LOCATION": os.environ["REDIS_URL"]}
+    _default_cache = {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                      "LOCATION": os.environ["REDIS_URL"]}
 elif os.environ.get("MEMCACHED_URL"):
-    _page_cache = {"BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache",
-                   "LOCATION": os.environ["MEMCACHED_URL"]}
+    _default_cache = {"BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache",
+                      "LOCATION": os.environ["MEMCACHED_URL"]}
 else:
-    _page_cache = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                   "LOCATION": "handreiking-pages", "OPTIONS": {"MAX_ENTRIES": 5000}}
-CACHES = {"default": _page_cache}
+    _default_cache = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                      "LOCATION": "handreiking"}
+CACHES = {"default": _default_cache}
 PAGE_CACHE_ALIAS = "default"
+PAGE_CACHE_SHARED = bool(os.environ.get("REDIS_URL") or os.environ.get("MEMCACHED_URL"))
+PAGE_CACHE_MAX_BYTES = env_int("DJANGO_PAGE_CACHE_MB", 64) * 1024 * 1024
 PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 24 * 3600)
 
 # --- Content ------------------------------------------------------------------

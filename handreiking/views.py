@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
+from . import page_parameters
 from . import search as site_search
 from .agefilter import fits, selected_age_group
 from .forms import SearchForm
@@ -29,6 +30,7 @@ from .models import (
     StepPlan,
     Theme,
 )
+from .page_parameters import AGE, KIND, PAGE, QUERY, RESULTS_PER_PAGE, THEME, reads
 from .schema import LANGUAGES
 from .selectors import PLAN_PREFETCH, QUESTION_PREFETCH, chapter_outline
 
@@ -37,6 +39,7 @@ def _plans():
     return StepPlan.objects.select_related("chapter").prefetch_related(*PLAN_PREFETCH)
 
 
+@reads(AGE)
 @require_safe
 def home(request):
     plans = list(StepPlan.objects.filter(kind__in=["incident", "victim", "prevention"]))
@@ -53,12 +56,14 @@ def home(request):
     return render(request, "handreiking/home.html", context)
 
 
+@reads(AGE)
 @require_safe
 def chapter_list(request):
     return render(request, "handreiking/chapter_list.html",
                   {"chapters": Chapter.objects.all()})
 
 
+@reads(AGE)
 @require_safe
 def chapter_detail(request, slug):
     chapter = get_object_or_404(Chapter, slug=slug)
@@ -87,11 +92,13 @@ def _neighbour(numbers, current, step, request):
     return {"number": number, "slug": slug, "title": title}
 
 
+@reads(AGE, THEME)
 @require_safe
 def case_list(request):
     age = selected_age_group(request)
     themes = list(Theme.objects.all())
-    theme = next((t for t in themes if t.slug == request.GET.get("theme")), None)
+    chosen = page_parameters.of(request).get(THEME)
+    theme = next((t for t in themes if t.slug == chosen), None)
     cases = [
         case
         for case in Case.objects.prefetch_related("age_groups", "themes")
@@ -102,6 +109,7 @@ def case_list(request):
     return render(request, "handreiking/case_list.html", context)
 
 
+@reads(AGE)
 @require_safe
 def case_detail(request, slug):
     case = get_object_or_404(
@@ -113,6 +121,7 @@ def case_detail(request, slug):
     return render(request, "handreiking/case_detail.html", {"case": case})
 
 
+@reads(AGE)
 @require_safe
 def glossary(request):
     terms = list(GlossaryTerm.objects.all())
@@ -124,6 +133,7 @@ def glossary(request):
                   {"letters": letters, "alphabet": alphabet})
 
 
+@reads(AGE)
 @require_safe
 def glossary_detail(request, slug):
     term = get_object_or_404(GlossaryTerm.objects.prefetch_related("related"), slug=slug)
@@ -148,6 +158,7 @@ def _links_to(term: GlossaryTerm, *fields: str) -> Q:
     return condition
 
 
+@reads(AGE)
 @require_safe
 def organisation_list(request):
     organisations = list(HelpOrganisation.objects.all())
@@ -159,18 +170,21 @@ def organisation_list(request):
     return render(request, "handreiking/organisation_list.html", {"groups": groups})
 
 
+@reads(AGE)
 @require_safe
 def stepplan_list(request):
     return render(request, "handreiking/stepplan_list.html",
                   {"plans": StepPlan.objects.select_related("chapter")})
 
 
+@reads(AGE)
 @require_safe
 def stepplan_detail(request, slug):
     plan = get_object_or_404(_plans().exclude(kind=StepPlan.Kind.CHILD_TIPS), slug=slug)
     return render(request, "handreiking/stepplan_detail.html", {"plan": plan})
 
 
+@reads(AGE)
 @require_safe
 def child_tips(request):
     plan = _plans().filter(kind=StepPlan.Kind.CHILD_TIPS).first()
@@ -183,6 +197,7 @@ def child_tips(request):
     return render(request, "handreiking/child_tips.html", context)
 
 
+@reads(AGE)
 @require_safe
 def questionlist_list(request):
     age = selected_age_group(request)
@@ -195,43 +210,47 @@ def questionlist_list(request):
     return render(request, "handreiking/questionlist_list.html", {"question_lists": lists})
 
 
+@reads(AGE, QUERY, KIND, PAGE)
 @require_safe
 def search(request):
-    form = SearchForm(request.GET or None)
+    parameters = page_parameters.of(request)
+    query, kind = parameters.get(QUERY, ""), parameters.get(KIND)
+    form = SearchForm(initial={"q": query, "kind": kind or ""})
     age = selected_age_group(request)
     results = None
     page = None
-    if form.is_valid() and form.cleaned_data["q"]:
-        results = site_search.search(
-            form.cleaned_data["q"],
-            language=request.LANGUAGE_CODE,
-            age_group=age.slug if age else None,
-            kind=form.cleaned_data["kind"] or None,
-        )
-        page = Paginator(results.hits, 20).get_page(request.GET.get("page"))
+    if query:
+        results = site_search.search(query, language=request.LANGUAGE_CODE,
+                                     age_group=age.slug if age else None, kind=kind)
+        page = Paginator(results.hits, RESULTS_PER_PAGE).get_page(parameters.page_number)
         site_search.attach_snippets([*page.object_list, results.definition])
+    nothing_found = not page or not results.hits
     context = {
         "form": form,
         "results": results,
         "page": page,
-        "query": form.cleaned_data.get("q", "") if form.is_valid() else "",
+        "query": query,
+        "kind": kind or "",
         "hide_header_search": True,
-        "suggested_terms": GlossaryTerm.objects.all()[:8] if not page or not results.hits else [],
+        "suggested_terms": GlossaryTerm.objects.all()[:8] if nothing_found else [],
         "acute_organisations": HelpOrganisation.objects.filter(category="acute")
-        if not page or not results.hits
-        else [],
+        if nothing_found else [],
     }
     return render(request, "handreiking/search.html", context)
 
 
+@reads(QUERY)
 @require_safe
 def search_suggestions(request):
-    """JSON for the search box's suggestions (static/js/suggest.js); cached like a page."""
-    typed = request.GET.get("q", "")
+    """JSON for the search box's suggestions (static/js/suggest.js); cached like a page.
+
+    It echoes the query as the cache keys it (normalised), never the raw text typed.
+    """
+    typed = page_parameters.of(request).get(QUERY, "")
     kinds = dict(SearchDocument.Kind.choices)
     suggestions = [{**suggestion.as_json(), "kind_label": str(kinds[suggestion.kind])}
                    for suggestion in site_search.suggest(typed, language=request.LANGUAGE_CODE)]
-    response = JsonResponse({"query": typed[:100], "suggestions": suggestions})
+    response = JsonResponse({"query": typed, "suggestions": suggestions})
     response["X-Robots-Tag"] = "noindex"
     return response
 

@@ -26,15 +26,18 @@ def empty_page_cache():
     from django.core.cache import cache
     from django.utils import translation
 
+    from handreiking.page_parameters import forget_valid_values
     from handreiking.wsgi import page_cache
 
-    cache.clear()
-    page_cache.recent.clear()
-    translation.activate(settings.LANGUAGE_CODE)
+    def forget():
+        cache.clear()
+        page_cache.recent.clear()
+        forget_valid_values()  # tests change age groups and themes without publishing
+        translation.activate(settings.LANGUAGE_CODE)
+
+    forget()
     yield
-    cache.clear()
-    page_cache.recent.clear()
-    translation.activate(settings.LANGUAGE_CODE)
+    forget()
 
 
 @pytest.fixture

@@ -208,3 +208,45 @@ def test_a_burst_of_concurrent_visitors_gets_only_answers(served):
     assert len(statuses) == 400
     assert set(statuses) == {HTTPStatus.OK}
     assert time.monotonic() - started < 60
+
+
+def _get_unfollowed(base: str, target: str, host: str) -> tuple[int, str, str]:
+    """(status, Location, body) of one GET, redirects not followed, with its own Host."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    address = urlsplit(base)
+    connection = http.client.HTTPConnection("127.0.0.1", address.port, timeout=10)
+    try:
+        connection.request("GET", target, headers={"Host": host})
+        response = connection.getresponse()
+        return (response.status, response.getheader("Location", ""),
+                response.read().decode(errors="replace"))
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize(("clean", "poisoned"), [
+    ("/nl/gespreksvragen/?age=kleuters", "/nl/gespreksvragen/?age=kleuters%09"),
+    ("/nl/casussen/?theme=online-pesten", "/nl/casussen/?theme=online-pesten+"),
+    ("/nl/gespreksvragen/?age=middenbouw", "/nl/gespreksvragen/?age=middenbouw%E3%80%80"),
+    ("/nl/zoeken/?q=pesten&kind=case", "/nl/zoeken/?q=pesten&kind=%20case"),
+    ("/en/cases/?theme=sexting", "/en/cases/?theme=%20sexting"),
+])
+def test_a_poisoned_request_never_changes_the_clean_page_on_gunicorn(served, clean, poisoned):
+    """Issue #23's reproductions against real gunicorn (two workers, each its own cache).
+
+    The clean page is first fetched under another host name (a key of its own, so a
+    fresh render); then six poisoned requests, then the clean page under the attacked
+    host name must be that same page.
+    """
+    _url, base = served
+    status, _location, reference = _get_unfollowed(base, clean, "127.0.0.1")
+    assert status == HTTPStatus.OK
+    for _attempt in range(6):
+        status, location, body = _get_unfollowed(base, poisoned, "localhost")
+        assert status == HTTPStatus.MOVED_PERMANENTLY
+        assert location == clean and body == ""
+    status, _location, after = _get_unfollowed(base, clean, "localhost")
+    assert status == HTTPStatus.OK
+    assert after.replace("http://localhost", "http://127.0.0.1") == reference

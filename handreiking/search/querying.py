@@ -17,6 +17,8 @@ from .ranking import bm25f
 from .vocabulary import Vocabulary, vocabularies
 
 MAX_HITS = 100
+# The most results a search lists (and so the page numbers a results page can have).
+MAX_RESULTS = 200
 FEW_HITS = 10  # fewer hits with all the words: add the hits with some of them, below
 # Score offsets that make tiers, on either backend (body scores are far below 1e3): exact
 # title/alias matches (the backends' HEAD_BONUS), then title/alias matches through a
@@ -307,7 +309,7 @@ def _build_hits(results: SearchResults, scored: dict[int, float], analysed: list
             stems=stems_by_language.get(doc_language, frozenset()), language=doc_language,
             score=score, snippet_source=extra, all_words=pk not in partial)))
     ranked.sort(key=lambda item: item[0])
-    for _key, is_term, hit in ranked:
+    for _key, is_term, hit in ranked[:MAX_RESULTS]:
         if results.definition is None and is_term:
             results.definition = hit
         if not hit.all_words and all(earlier.all_words for earlier in results.hits[-1:]):

@@ -8,7 +8,7 @@ from django.utils import translation
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
-from ..caching import page_parameters
+from .. import page_parameters
 from ..schema import DEFAULT_LANGUAGE
 
 register = template.Library()
@@ -40,7 +40,7 @@ def translated_url(context, language: str, absolute: bool = False) -> str:
     request = context.get("request")
     path = _page_in(request, language)
     if request is not None:
-        query = urlencode(page_parameters(request.GET))
+        query = urlencode(page_parameters.of(request).items())
         path = f"{path}?{query}" if query else path
         if absolute:
             return request.build_absolute_uri(path)
@@ -56,7 +56,7 @@ def page_query(context, **changes) -> str:
     pages do not depend on it).
     """
     request = context.get("request")
-    values = dict(page_parameters(request.GET)) if request is not None else {}
+    values = dict(page_parameters.of(request).items()) if request is not None else {}
     for name, value in changes.items():
         if value is None:
             values.pop(name, None)

@@ -64,11 +64,33 @@ def parse_duration_ms(text: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def wrk(url: str, *, connections: int, duration: int) -> dict:
-    """One bounded wrk run (1 thread): requests/s, p50/p99 ms, errors and non-2xx."""
-    result = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency",
-                             "--timeout", "5s", url], capture_output=True, text=True,
+# wrk's request() for a new value on every request: what an attacker probing the page
+# cache with junk values sends, or what real search traffic is (distinct queries).
+DISTINCT_SCRIPT = """
+counter = 0
+request = function()
+  counter = counter + 1
+  return wrk.format(nil, "{prefix}" .. counter)
+end
+"""
+JUNK_COST_TARGET = 3.0  # a junk value may cost at most 3x a cached hit
+
+
+def wrk(url: str, *, connections: int, duration: int, distinct: str = "") -> dict:
+    """One bounded wrk run (1 thread): requests/s, p50/p99 ms, errors and non-2xx.
+
+    `distinct`: a path prefix; each request then asks for prefix + a new number.
+    """
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency",
+               "--timeout", "5s"]
+    if distinct:
+        script = Path(tempfile.mkstemp(suffix=".lua")[1])
+        script.write_text(DISTINCT_SCRIPT.replace("{prefix}", distinct))
+        command += ["-s", str(script)]
+    result = subprocess.run([*command, url], capture_output=True, text=True,
                             timeout=duration + 30, check=True)
+    if distinct:
+        script.unlink()
     out = result.stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)", out, re.MULTILINE))
@@ -82,6 +104,63 @@ def wrk(url: str, *, connections: int, duration: int) -> dict:
             "non_2xx": int(non_2xx.group(1)) if non_2xx else 0}
 
 
+def worker_memory_mb(server: subprocess.Popen) -> list[float]:
+    """Resident memory of each gunicorn worker (the master's children), in MB."""
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    sizes = []
+    for pid in children:
+        status = Path(f"/proc/{pid}/status").read_text()
+        sizes.append(int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) / 1024)
+    return sizes
+
+
+def junk_values(base: str, server: subprocess.Popen, args) -> list[tuple[bool, str]]:
+    """Issue #23: distinct junk values against a cached page, one and many at a time,
+    and the workers' memory after each probe; distinct searches fill the cache to its
+    byte bound. Returns (passed, verdict) lines."""
+    chapter = PAGES[1][1]
+    print("\n== Junk values against the page cache ==")
+    before = worker_memory_mb(server)
+    rows = []
+    for label, connections in (("one at a time", 1), (f"{args.connections} at a time",
+                                                      args.connections)):
+        hits, junk = [], []
+        for _ in range(args.runs):
+            hits.append(wrk(base + chapter, connections=connections, duration=args.duration))
+            junk.append(wrk(base + chapter, connections=connections, duration=args.duration,
+                            distinct=f"{chapter}?age=junk"))
+        hit_ms = statistics.median(1000 * connections / run["rps"] for run in hits)
+        junk_ms = statistics.median(1000 * connections / run["rps"] for run in junk)
+        probed = sum(run["requests"] for run in junk)
+        rows.append((label, hit_ms, junk_ms, probed,
+                     statistics.median(run["p99"] for run in junk)))
+    after_junk = worker_memory_mb(server)
+    searches = wrk(base + "/nl/zoeken/", connections=8, duration=args.soak,
+                   distinct="/nl/zoeken/?q=onbekend")
+    after_searches = worker_memory_mb(server)
+    print(f"{'clients':<16}{'cached hit ms':>14}{'junk ms':>9}{'cost':>7}{'junk p99 ms':>13}"
+          f"{'junk requests':>15}")
+    for label, hit_ms, junk_ms, probed, p99 in rows:
+        print(f"{label:<16}{hit_ms:>14.3f}{junk_ms:>9.3f}{junk_ms / hit_ms:>6.2f}x{p99:>13.2f}"
+              f"{probed:>15}")
+    print("(ms per request: connections / req/s, median of the runs; each junk request asks "
+          "for ?age=junkN with a new N)")
+    print(f"worker memory (MB): start {[round(m) for m in before]}, after the junk probes "
+          f"{[round(m) for m in after_junk]}, after {searches['requests']} distinct searches "
+          f"{[round(m) for m in after_searches]} (bound: DJANGO_PAGE_CACHE_MB={args.cache_mb})")
+    verdicts = [(junk_ms / hit_ms <= JUNK_COST_TARGET,
+                 f"a junk value ({label}) costs <= {JUNK_COST_TARGET:g}x a cached hit: "
+                 f"{junk_ms / hit_ms:.2f}x") for label, hit_ms, junk_ms, _p, _p99 in rows]
+    growth = max(a - b for a, b in zip(after_junk, before, strict=True))
+    verdicts.append((growth <= 16, f"junk probes grow no worker by more than 16 MB: "
+                                   f"{growth:.1f} MB"))
+    bound = args.cache_mb * 2 + 64  # pages, plus allocator slack and the search vocabulary
+    largest = max(after_searches)
+    verdicts.append((largest <= bound, f"after distinct searches every worker <= {bound} MB "
+                                       f"(twice the page bound + 64): {largest:.0f} MB"))
+    return verdicts
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
@@ -89,6 +168,8 @@ def main(argv=None) -> int:
     parser.add_argument("--runs", type=int, default=3, help="runs per page (median reported)")
     parser.add_argument("--soak", type=int, default=30, help="seconds of the 64-client soak")
     parser.add_argument("--database-url", default="", help="default: a temporary SQLite file")
+    parser.add_argument("--cache-mb", type=int, default=64,
+                        help="DJANGO_PAGE_CACHE_MB of the server (the page cache's bound)")
     args = parser.parse_args(argv)
     if not shutil.which("wrk"):
         print("wrk not found: install Debian's 'wrk' package (apt-get install wrk)")
@@ -104,6 +185,7 @@ def main(argv=None) -> int:
         # make serve's workers and threads (gunicorn_conf reads the same variables).
         "PORT": str(port), "WEB_CONCURRENCY": str(gunicorn_conf.workers),
         "GUNICORN_THREADS": str(gunicorn_conf.threads),
+        "DJANGO_PAGE_CACHE_MB": str(args.cache_mb),
     })
     server = None
     try:
@@ -173,6 +255,8 @@ def main(argv=None) -> int:
                   f"{s['p50']:.2f} ms, p99 {s['p99']:.2f} ms, errors {s['errors']}, "
                   f"non-2xx {s['non_2xx']}")
 
+        junk_verdicts = junk_values(base, server, args)
+
         html = urllib.request.urlopen(base + PAGES[1][1]).read()
         assets = [(ROOT / "staticfiles" / manifest[name]).read_bytes()
                   for name in ("css/main.css", "js/main.js")]
@@ -198,6 +282,8 @@ def main(argv=None) -> int:
                   f"{s['errors']} errors, {s['non_2xx']} non-2xx")
         print(f"{'PASS' if weight <= WEIGHT_BUDGET else 'FAIL':<5} chapter page weight <= 25 KB: "
               f"{weight / 1024:.1f} KB")
+        for passed, verdict in junk_verdicts:
+            print(f"{'PASS' if passed else 'FAIL':<5} {verdict}")
     finally:
         if server is not None:
             server.terminate()
