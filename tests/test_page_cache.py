@@ -243,16 +243,14 @@ def test_ten_thousand_junk_values_render_nothing_and_store_nothing(loaded,
     assert (len(page_cache.recent), page_cache.recent.bytes) == (stored, size)
 
 
-def test_the_page_cache_stays_within_its_byte_bound(loaded, settings):
-    from handreiking.wsgi import django_application
+def test_the_page_cache_stays_within_its_byte_bound(site, loaded, monkeypatch):
+    from handreiking.wsgi import page_cache
 
-    settings.PAGE_CACHE_MAX_BYTES = 150_000
-    cache = PageCache(django_application)
+    monkeypatch.setattr(page_cache, "recent", BoundedPages(150_000))
     for number in range(30):
-        body = cache(_environ("/nl/zoeken/", f"q=pesten+{number}"), lambda *args: None)
-        assert b"".join(body)
-        assert cache.recent.bytes <= 150_000
-    assert 0 < len(cache.recent) < 30  # the oldest pages went, the newest stayed
+        assert site.get("/nl/zoeken/", {"q": f"pesten {number}"}).status_int == HTTPStatus.OK
+        assert page_cache.recent.bytes <= 150_000
+    assert 0 < len(page_cache.recent) < 30  # the oldest pages went, the newest stayed
 
 
 def test_bounded_pages_drop_the_least_recently_used_first():

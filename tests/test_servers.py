@@ -250,3 +250,46 @@ def test_a_poisoned_request_never_changes_the_clean_page_on_gunicorn(served, cle
     status, _location, after = _get_unfollowed(base, clean, "localhost")
     assert status == HTTPStatus.OK
     assert after.replace("http://localhost", "http://127.0.0.1") == reference
+
+
+def _search_queries(count: int) -> list[str]:
+    """Distinct queries from the guide's own words, singly and in pairs, both languages."""
+    import re as regex
+
+    text = " ".join(path.read_text(encoding="utf-8")
+                    for path in sorted((ROOT / "content/chapters").rglob("*.md")))
+    words = sorted({word.lower() for word in regex.findall(r"[^\W\d_]{5,}", text)})
+    step = max(1, len(words) // count)
+    chosen = words[::step]
+    queries = [*chosen[: count // 2],
+               *(f"{a} {b}" for a, b in zip(chosen[::2], chosen[1::2], strict=False))]
+    return list(dict.fromkeys(queries))[:count]
+
+
+def _result_urls(base: str, query: str) -> tuple[int, list[str]]:
+    import re as regex
+    from urllib.parse import quote
+
+    status, _headers, body = fetch(f"{base}/nl/zoeken/?q={quote(query)}", timeout=30)
+    return status, regex.findall(r'class="app-results__link" href="([^"]+)"', body)
+
+
+def test_concurrent_searches_give_the_serial_results(served):
+    """Issue #18: 300 distinct queries, 16 at a time on a fresh server, then one at a time
+    on another fresh server (so neither is answered from a page cache the other filled):
+    the same results, and no server error (the fixture fails on a logged traceback)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    url, _base = served
+    queries = _search_queries(300)
+    assert len(queries) >= 250
+    with gunicorn(url) as base:
+        with ThreadPoolExecutor(max_workers=16) as pool:
+            concurrent = list(pool.map(lambda query: _result_urls(base, query), queries))
+    with gunicorn(url) as base:
+        serial = [_result_urls(base, query) for query in queries]
+    assert {status for status, _urls in concurrent + serial} == {HTTPStatus.OK}
+    differing = [query for query, one, other in zip(queries, concurrent, serial, strict=True)
+                 if one != other]
+    assert differing == []
+    assert sum(1 for _status, urls in serial if urls) > len(queries) / 2  # they find things

@@ -10,6 +10,7 @@ depend on: past participles ("gepest" -> "pest", as in "pesten") and compounds
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
@@ -59,13 +60,35 @@ def words(text: str) -> list[str]:
     return WORD_RE.findall(POSSESSIVE_RE.sub("", fold(text)))
 
 
-@lru_cache(maxsize=4)
+class _ThreadStemmers(threading.local):
+    """One Snowball stemmer per language *per thread*.
+
+    A Snowball stemmer keeps its working state (the word being cut, its regions) on
+    the object while it stems, so one object shared by gunicorn's threads returned wrong
+    stems and IndexErrors under concurrent searches (issue #18), and `stem`'s cache then
+    kept a wrong stem for the life of the process. Each thread stems with its own.
+    """
+
+    def __init__(self):
+        self.by_language: dict[str, object] = {}
+
+
+_stemmers = _ThreadStemmers()
+
+
 def _stemmer(language: str):
-    return snowballstemmer.stemmer(STEMMER_NAMES.get(language, "dutch"))
+    stemmers = _stemmers.by_language
+    stemmer = stemmers.get(language)
+    if stemmer is None:
+        stemmer = stemmers[language] = snowballstemmer.stemmer(
+            STEMMER_NAMES.get(language, "dutch"))
+    return stemmer
 
 
 @lru_cache(maxsize=200_000)
 def stem(word: str, language: str) -> str:
+    """The Snowball stem, memoised for the process: `lru_cache` is safe to share between
+    threads, and every value in it comes from a thread's own stemmer, so it is right."""
     return _stemmer(language).stemWord(word)
 
 

@@ -172,6 +172,33 @@ def rebuild_index() -> int:
     return index_documents(build_documents())
 
 
+def analyse_documents(documents: list[SearchDocument],
+                      vocabulary: dict[str, Counter] | None = None) -> dict[str, dict]:
+    """Set each document's `*_terms`; return the counts per language for the statistics.
+
+    Pure (no database), so it can be run and compared beside concurrent searches: the
+    stems it uses come from the thread's own stemmer (analysis._stemmer).
+    """
+    vocabulary = _vocabulary(documents) if vocabulary is None else vocabulary
+    known = {language: set(counter) for language, counter in vocabulary.items()}
+    caches: dict[str, dict] = {}
+    statistics: dict[str, dict] = {}
+    for document in documents:
+        language = document.language
+        words, cache = known.get(language, set()), caches.setdefault(language, {})
+        stats = statistics.setdefault(language, {"documents": 0, "lengths": dict.fromkeys(
+            (source for source, _target in FIELDS), 0), "spread": Counter()})
+        found: set[str] = set()
+        for source, target in FIELDS:
+            terms = analysis.index_terms(getattr(document, source), language, words, cache)
+            setattr(document, target, " ".join(terms))
+            found.update(terms)
+            stats["lengths"][source] += len(terms)
+        stats["documents"] += 1
+        stats["spread"].update(found)
+    return statistics
+
+
 def index_documents(documents: list[SearchDocument], *,
                     timings: dict[str, float] | None = None) -> int:
     """Replace the whole index with these (unsaved) documents; returns how many.
@@ -188,24 +215,9 @@ def index_documents(documents: list[SearchDocument], *,
             clock = now
 
     vocabulary = _vocabulary(documents)
-    known = {language: set(counter) for language, counter in vocabulary.items()}
     synonyms, concepts = _synonyms(documents)
     lap("vocabulary")
-    caches: dict[str, dict] = {}
-    statistics: dict[str, dict] = {}
-    for document in documents:
-        language = document.language
-        words, cache = known.get(language, set()), caches.setdefault(language, {})
-        stats = statistics.setdefault(language, {"documents": 0, "lengths": dict.fromkeys(
-            (source for source, _target in FIELDS), 0), "spread": Counter()})
-        found: set[str] = set()
-        for source, target in FIELDS:
-            terms = analysis.index_terms(getattr(document, source), language, words, cache)
-            setattr(document, target, " ".join(terms))
-            found.update(terms)
-            stats["lengths"][source] += len(terms)
-        stats["documents"] += 1
-        stats["spread"].update(found)
+    statistics = analyse_documents(documents, vocabulary)
     lap("terms")
     with transaction.atomic():
         SearchDocument.objects.all().delete()

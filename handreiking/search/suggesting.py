@@ -38,14 +38,27 @@ class _Entry:
     order: int
 
 
-_cache: dict = {"version": None, "languages": {}}
+@dataclass(frozen=True)
+class _Loaded:
+    version: int | None
+    languages: dict  # language -> list[_Entry], filled as languages are asked for
+
+
+class _Current:
+    """The entries of the last index version this process read: one reference, replaced
+    whole when the version changes. A language's list is built completely and stored
+    with one assignment into its own version's dict, so a thread never sees a list of
+    another version, or half a list; two threads may build the same list twice."""
+
+    loaded: _Loaded | None = None
 
 
 def _entries(language: str) -> list[_Entry]:
     version = index_version()
-    if _cache["version"] != version or version is None:
-        _cache.update(version=version, languages={})
-    found = _cache["languages"].get(language)
+    loaded = _Current.loaded
+    if loaded is None or loaded.version != version or version is None:
+        loaded = _Current.loaded = _Loaded(version, {})
+    found = loaded.languages.get(language)
     if found is None:
         found = []
         rows = (SearchDocument.objects.filter(kind__in=SUGGESTED_KINDS,
@@ -62,7 +75,7 @@ def _entries(language: str) -> list[_Entry]:
                 if folded:
                     found.append(_Entry(folded, Suggestion(label.strip(), title, url, kind),
                                         SUGGESTED_KINDS.index(kind)))
-        _cache["languages"][language] = found
+        loaded.languages[language] = found
     return found
 
 

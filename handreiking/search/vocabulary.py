@@ -38,6 +38,14 @@ COMMON_SHARE = 0.2
 
 @dataclass
 class Vocabulary:
+    """One language's words, read once per index version and then only read.
+
+    Shared by every thread of a process. Its tables are filled before it is published
+    (`vocabularies` swaps in a whole new set), and never changed after; the lookups it
+    builds lazily (`_grams`, `_by_stem`, `_containing`) are each built completely and
+    then stored with one assignment, so two threads at worst build the same one twice.
+    """
+
     language: str
     frequency: dict[str, int] = field(default_factory=dict)
     synonyms: dict[str, list[str]] = field(default_factory=dict)
@@ -138,7 +146,17 @@ def _trigrams(word: str) -> set[str]:
     return {padded[i : i + 3] for i in range(len(padded) - 2)}
 
 
-_cache: dict = {"version": None, "languages": {}}
+@dataclass(frozen=True)
+class _Loaded:
+    version: int | None
+    languages: dict[str, Vocabulary]
+
+
+class _Current:
+    """The vocabularies of the last index version this process read: one reference,
+    replaced whole, so a thread sees one version's complete set and never a mix."""
+
+    loaded: _Loaded | None = None
 
 
 def index_version() -> int | None:
@@ -152,26 +170,31 @@ def index_version() -> int | None:
 def vocabularies() -> dict[str, Vocabulary]:
     """Every language's vocabulary, reloaded (two queries) when the index version changed."""
     version = index_version()
-    if _cache["version"] != version or version is None:
-        languages: dict[str, Vocabulary] = {}
-        for code, word, frequency, synonyms, concept in SearchTerm.objects.values_list(
-                "language", "word", "frequency", "synonyms", "is_concept"):
-            vocabulary = languages.setdefault(code, Vocabulary(code))
-            vocabulary.frequency[word] = frequency
-            if synonyms:
-                vocabulary.synonyms[word] = synonyms.splitlines()
-            if concept:
-                vocabulary.concepts.add(word)
-        state = SearchIndexState.objects.filter(pk=1).values_list("statistics", flat=True)
-        for code, stats in (state.first() or {}).items():
-            vocabulary = languages.setdefault(code, Vocabulary(code))
-            vocabulary.documents = stats["documents"]
-            vocabulary.average = stats["average"]
-            vocabulary.spread = stats["spread"]
-            vocabulary.common = frozenset(term for term, count in stats["spread"].items()
-                                          if count > COMMON_SHARE * stats["documents"])
-        _cache.update(version=version, languages=languages)
-    return _cache["languages"]
+    loaded = _Current.loaded
+    if loaded is None or loaded.version != version or version is None:
+        loaded = _Current.loaded = _Loaded(version, _read_vocabularies())
+    return loaded.languages
+
+
+def _read_vocabularies() -> dict[str, Vocabulary]:
+    languages: dict[str, Vocabulary] = {}
+    for code, word, frequency, synonyms, concept in SearchTerm.objects.values_list(
+            "language", "word", "frequency", "synonyms", "is_concept"):
+        vocabulary = languages.setdefault(code, Vocabulary(code))
+        vocabulary.frequency[word] = frequency
+        if synonyms:
+            vocabulary.synonyms[word] = synonyms.splitlines()
+        if concept:
+            vocabulary.concepts.add(word)
+    state = SearchIndexState.objects.filter(pk=1).values_list("statistics", flat=True)
+    for code, stats in (state.first() or {}).items():
+        vocabulary = languages.setdefault(code, Vocabulary(code))
+        vocabulary.documents = stats["documents"]
+        vocabulary.average = stats["average"]
+        vocabulary.spread = stats["spread"]
+        vocabulary.common = frozenset(term for term, count in stats["spread"].items()
+                                      if count > COMMON_SHARE * stats["documents"])
+    return languages
 
 
 def vocabulary(language: str) -> Vocabulary:
