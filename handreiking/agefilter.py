@@ -11,9 +11,16 @@ AGE_PARAM = page_parameters.AGE
 
 
 def all_age_groups(request) -> list[AgeGroup]:
-    """All age groups, fetched once per request."""
+    """All age groups: those of the content version this request's parameters were read
+    in (no query), else fetched once per request."""
     if not hasattr(request, "_age_groups"):
-        request._age_groups = list(AgeGroup.objects.all())
+        reading = page_parameters.of(request)
+        known = page_parameters.current_valid_values()
+        if reading is not page_parameters.NOTHING and known is not None \
+                and known.version == reading.version:
+            request._age_groups = list(known.age_groups)
+        else:
+            request._age_groups = list(AgeGroup.objects.all())
     return request._age_groups
 
 

@@ -82,6 +82,8 @@ class Reading:
     values: dict[str, str] = field(default_factory=dict)
     # The query string to redirect to, when the request's is not canonical; else None.
     redirect_query: str | None = None
+    # The content version whose valid values it was read with.
+    version: Version | None = None
 
     def get(self, name: str, default=None):
         return self.values.get(name, default)
@@ -103,6 +105,9 @@ class ValidValues:
 
     version: Version
     values: dict[str, frozenset[str]]
+    # The age groups themselves, for the filter every page shows: read-only model
+    # instances, shared by the threads of a process like the rest of this snapshot.
+    age_groups: tuple = ()
 
 
 def _load_valid_values(version: Version) -> ValidValues:
@@ -110,12 +115,13 @@ def _load_valid_values(version: Version) -> ValidValues:
     from .search.querying import MAX_RESULTS
 
     pages = math.ceil(MAX_RESULTS / RESULTS_PER_PAGE)
+    age_groups = tuple(AgeGroup.objects.all())
     return ValidValues(version, {
-        AGE: frozenset(AgeGroup.objects.values_list("slug", flat=True)),
+        AGE: frozenset(group.slug for group in age_groups),
         THEME: frozenset(Theme.objects.values_list("slug", flat=True)),
         KIND: frozenset(SearchDocument.Kind.values),
         PAGE: frozenset(str(number) for number in range(1, pages + 1)),
-    })
+    }, age_groups)
 
 
 class _ValidValuesCache:
@@ -144,6 +150,11 @@ def valid_values_if_known(version: Version | None) -> ValidValues | None:
         else None
 
 
+def current_valid_values() -> ValidValues | None:
+    """The snapshot the last request read (`PageParametersMiddleware` reads it first)."""
+    return _ValidValuesCache.current
+
+
 def forget_valid_values() -> None:
     """Read the valid values anew on the next request (tests change content unpublished)."""
     _ValidValuesCache.current = None
@@ -167,8 +178,8 @@ def read(query: QueryDict, names: Iterable[str], valid: ValidValues) -> Reading:
         if value:
             values[name] = value
     if canonical:
-        return Reading(values)
-    return Reading(values, redirect_query=urlencode(values))
+        return Reading(values, version=valid.version)
+    return Reading(values, redirect_query=urlencode(values), version=valid.version)
 
 
 def _choice(given: list[str], allowed: frozenset[str]) -> tuple[str | None, bool]:

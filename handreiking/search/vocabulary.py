@@ -82,7 +82,7 @@ class Vocabulary:
         if len(word) >= MIN_EDGE_PART and not analysis.is_stop_word(word, self.language):
             own = analysis.stem(word, self.language)
             inner = len(word) >= MIN_INNER_PART
-            for other in self.frequency:
+            for other in self._sharing_pieces(word):
                 if len(other) - len(word) < MIN_EXTRA or word not in other:
                     continue
                 if not (inner or other.startswith(word) or other.endswith(word)):
@@ -115,6 +115,20 @@ class Vocabulary:
                     and prefix in self._by_stem:
                 return [self._by_stem[prefix]]
         return []
+
+    def _sharing_pieces(self, word: str) -> set[str]:
+        """The guide's words that have every three-letter piece of `word`: a superset of
+        those containing it, from the trigram index instead of a scan of every word."""
+        index = self._trigram_index()
+        pieces = sorted((index.get(word[i : i + 3], ()) for i in range(len(word) - 2)), key=len)
+        if not pieces:
+            return set()
+        shared = set(pieces[0])
+        for others in pieces[1:]:
+            shared.intersection_update(others)
+            if not shared:
+                break
+        return shared
 
     def _trigram_index(self) -> dict[str, list[str]]:
         if self._grams is None:
