@@ -15,6 +15,8 @@ from pathlib import Path
 JUDGED_DIR = Path(__file__).parent / "judged"
 LANGUAGES = ("nl", "en")
 CLASSES = ("situation", "concept", "everyday", "compound", "typo", "help")
+# The natural-language questions of issue #18 (judged/questions-<language>.tsv): one class.
+QUESTION = "question"
 
 
 @dataclass(frozen=True)
@@ -67,15 +69,17 @@ class Evaluation:
         return [o for o in self.outcomes if o.rank is None]
 
 
-def load(language: str) -> list[Judgement]:
-    """The judged queries of one language; raises ValueError naming the line at fault."""
-    path = JUDGED_DIR / f"{language}.tsv"
+def load(language: str, *, questions: bool = False) -> list[Judgement]:
+    """The judged queries of one language (or its questions); raises ValueError naming the
+    line at fault."""
+    path = JUDGED_DIR / (f"questions-{language}.tsv" if questions else f"{language}.tsv")
+    classes = (QUESTION,) if questions else CLASSES
     judgements = []
     for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not raw.strip() or raw.startswith("#"):
             continue
         columns = raw.split("\t")
-        if len(columns) != 3 or columns[1] not in CLASSES or not columns[2].split():
+        if len(columns) != 3 or columns[1] not in classes or not columns[2].split():
             raise ValueError(f"{path.name}:{number}: expected query<TAB>class<TAB>urls")
         judgements.append(Judgement(columns[0], columns[1], tuple(columns[2].split()), number))
     return judgements

@@ -30,6 +30,21 @@ def test_the_set_is_large_varied_and_points_at_real_pages(loaded, language):
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
+def test_the_question_set_is_large_and_points_at_real_pages(loaded, language):
+    """Issue #18's natural-language questions, written blind from the guide's text. Their
+    hit@5 / hit@1 floors join `test_relevance_stays_above_the_floor` once the engine
+    weights a question's rare word first (the issue's part 3)."""
+    questions = load(language, questions=True)
+    assert len(questions) >= 30
+    urls = set(SearchDocument.objects.filter(language=language).values_list("url", flat=True))
+    wrong = [(j.line, url) for j in questions for url in j.urls if url not in urls]
+    assert not wrong, f"judged URLs that are no search result: {wrong}"
+    known = {j.query for j in load(language)}
+    assert not known & {j.query for j in questions}
+    assert len({j.query for j in questions}) == len(questions)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_relevance_stays_above_the_floor(loaded, language):
     evaluation = evaluate(language)
     missed = [(o.judgement.query, o.found[:2]) for o in evaluation.misses]
