@@ -525,6 +525,9 @@ class SearchIndexState(models.Model):
     # documents each term occurs. Search ranks its candidates with these (BM25F, the same
     # on every database) and does not require the most widespread terms.
     statistics = models.JSONField(default=dict)
+    # search.analysis.VERSION the terms were made with: a deploy that changes how words
+    # are analysed re-indexes on its next load, even when no content changed.
+    analysis = models.PositiveIntegerField(default=0)
 
     def __str__(self) -> str:
         return f"search index version {self.version}"

@@ -149,11 +149,12 @@ def publish(*, changed: bool = True) -> PublishReport:
     glossary term, a new translation). When anything changed — `changed`, or HTML
     that had to be re-rendered — it rebuilds the search index from the rendered text
     and bumps the content version that page caches are keyed on; a load that changed
-    nothing leaves both alone.
+    nothing leaves both alone, unless the index was made by an older analysis of words
+    (a deploy that changed it: search.index_is_stale).
     """
     report = PublishReport()
     report.rendered = render_all()
-    if changed or report.rendered:
+    if changed or report.rendered or search.index_is_stale():
         report.documents = search.rebuild_index()
         report.version = ContentVersion.bump()
     else:

@@ -53,6 +53,7 @@ class LoadReport:
     deleted: list[str] = field(default_factory=list)
     overwritten: list[str] = field(default_factory=list)
     rerendered: int = 0  # rows whose stored HTML the publisher changed
+    indexed: int = 0  # search documents the publisher indexed (0: the index was current)
     missing_translations: dict[str, int] = field(default_factory=dict)  # language -> fields
     warnings: list[str] = field(default_factory=list)  # loaded, but worth a look
     dry_run: bool = False
@@ -281,5 +282,6 @@ def load_content(*, root: Path, dry_run: bool = False, force: bool = False) -> L
         if dry_run:
             return report
         _apply(plan)
-        report.rerendered = publishing.publish(changed=bool(report.changes)).rendered
+        published = publishing.publish(changed=bool(report.changes))
+        report.rerendered, report.indexed = published.rendered, published.documents
     return report

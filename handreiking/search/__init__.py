@@ -4,9 +4,9 @@ Views and the publisher use only what this package exports; they never import a 
 """
 
 from .base import SearchHit, SearchResults, get_backend
-from .indexing import index_documents, rebuild_index
+from .indexing import index_documents, index_is_stale, rebuild_index
 from .querying import attach_snippets, search
 from .suggesting import suggest
 
 __all__ = ["SearchHit", "SearchResults", "attach_snippets", "get_backend", "index_documents",
-           "rebuild_index", "search", "suggest"]
+           "index_is_stale", "rebuild_index", "search", "suggest"]

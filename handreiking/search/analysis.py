@@ -15,9 +15,19 @@ import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
+import simplemma
 import snowballstemmer
 
+# Bumped whenever a change here gives a word other terms; loading content then re-indexes
+# (SearchIndexState.analysis). 2: lemmas (simplemma) beside the stems.
+VERSION = 2
 STEMMER_NAMES = {"nl": "dutch", "en": "english"}
+# simplemma's language codes for the languages lemmatised (the rest only stem).
+LEMMA_LANGUAGES = {"nl": "nl", "en": "en"}
+# Dutch separable-verb particles: "opslaan" is written "sla ... op" in an instruction.
+SEPARABLE_PARTICLES = ("terug", "samen", "door", "weg", "mee", "aan", "uit", "over", "voor",
+                       "toe", "op", "af", "in", "na", "bij", "om", "los", "neer")
+MIN_VERB = 4  # "slaan": the verb left after a particle
 WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
 POSSESSIVE_RE = re.compile(r"['’`´]s\b")
 MIN_COMPOUND_PART = 3
@@ -92,6 +102,44 @@ def stem(word: str, language: str) -> str:
     return _stemmer(language).stemWord(word)
 
 
+@lru_cache(maxsize=200_000)
+def lemma(word: str, language: str) -> str:
+    """The dictionary form of a folded word ("kinderen" -> "kind", "opgeslagen" ->
+    "opslaan"), or the word itself when the dictionary does not know it.
+
+    Stems alone miss irregular forms ("kind"/"kinder", "child"/"children"), so a word
+    is indexed and searched under its lemma's stem too. simplemma's dictionaries are
+    read-only mappings once loaded, so its lookups are safe from every thread.
+    """
+    code = LEMMA_LANGUAGES.get(language)
+    if not code or not simplemma.is_known(word, lang=code):
+        return word
+    found = fold(simplemma.lemmatize(word, lang=code))
+    return found if WORD_RE.fullmatch(found) else word
+
+
+@lru_cache(maxsize=200_000)
+def is_real_word(word: str, language: str) -> bool:
+    """Whether the language's dictionary knows this folded word: then it is no typo,
+    even where the guide does not use it ("opslaan" is not "doorslaan")."""
+    code = LEMMA_LANGUAGES.get(language)
+    return bool(code) and simplemma.is_known(word, lang=code)
+
+
+def separable_verb(word: str, language: str) -> str | None:
+    """A Dutch separable verb's own verb: "opslaan" -> "slaan" (written "sla ... op")."""
+    if language != "nl":
+        return None
+    base = lemma(word, language)
+    if not base.endswith("n"):
+        return None
+    for particle in SEPARABLE_PARTICLES:
+        verb = base[len(particle):]
+        if base.startswith(particle) and len(verb) >= MIN_VERB and is_real_word(verb, language):
+            return verb
+    return None
+
+
 def is_stop_word(word: str, language: str) -> bool:
     return word in STOP_WORDS.get(language, frozenset())
 
@@ -132,6 +180,9 @@ def word_terms(word: str, language: str, known: set[str] | None = None) -> tuple
     if is_stop_word(word, language):
         return ()
     terms = [stem(word, language)]
+    base = lemma(word, language)
+    if base != word and not is_stop_word(base, language):
+        terms.append(stem(base, language))
     root = participle_root(word, language)
     if root:
         terms.append(stem(root, language))
@@ -139,7 +190,7 @@ def word_terms(word: str, language: str, known: set[str] | None = None) -> tuple
         parts = split_compound(word, known)
         if parts:
             terms.extend(stem(part, language) for part in parts)
-    return tuple(terms)
+    return tuple(dict.fromkeys(terms))
 
 
 def index_terms(text: str, language: str, known: set[str] | None = None,
@@ -175,6 +226,12 @@ def query_groups(query: str, language: str, known: set[str] | dict[str, list[str
     meaningful = meaningful_words(words(query), language)
     for word in meaningful:
         alternatives: list[tuple[str, ...]] = [(stem(word, language),)]
+        base = lemma(word, language)
+        if base != word and not is_stop_word(base, language):
+            alternatives.append((stem(base, language),))
+        verb = separable_verb(word, language)
+        if verb:
+            alternatives.append((stem(verb, language),))
         root = participle_root(word, language)
         if root:
             alternatives.append((stem(root, language),))

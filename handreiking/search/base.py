@@ -40,6 +40,7 @@ class SearchResults:
     definition: SearchHit | None = None  # a glossary term matching the query exactly
     corrected_query: str = ""  # set when a typo was corrected to find these hits (never
     # set for a correction without hits)
+    absent_words: list[str] = field(default_factory=list)  # no form of them is in the guide
 
 
 # A backend adds this to every title/alias match's score, so with `tiered` matching every

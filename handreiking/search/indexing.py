@@ -167,6 +167,12 @@ def _terms(vocabulary, synonyms, concepts) -> list[SearchTerm]:
             for (language, word), count in counts.items()]
 
 
+def index_is_stale() -> bool:
+    """Whether the index was made by another version of the analysis (or never made)."""
+    made_with = SearchIndexState.objects.filter(pk=1).values_list("analysis", flat=True).first()
+    return made_with != analysis.VERSION
+
+
 def rebuild_index() -> int:
     """Recreate every search document and the vocabulary from the content rows."""
     return index_documents(build_documents())
@@ -228,13 +234,14 @@ def index_documents(documents: list[SearchDocument], *,
         get_backend().rebuild()
         state, _created = SearchIndexState.objects.get_or_create(pk=1)
         state.version = time.time_ns()
+        state.analysis = analysis.VERSION
         state.statistics = {language: {
             "documents": stats["documents"],
             "average": {source: total / stats["documents"]
                         for source, total in stats["lengths"].items()},
             "spread": dict(stats["spread"]),
         } for language, stats in statistics.items()}
-        state.save(update_fields=["version", "statistics"])
+        state.save(update_fields=["version", "statistics", "analysis"])
         lap("backend")
     return len(documents)
 

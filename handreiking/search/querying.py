@@ -13,7 +13,7 @@ from django.utils.translation import get_language
 from ..models import SearchDocument
 from . import analysis
 from .base import HEAD_BONUS, SearchHit, SearchResults, get_backend
-from .ranking import bm25f
+from .ranking import QueryWord, bm25f, query_terms, query_words, required
 from .vocabulary import Vocabulary, vocabularies
 
 MAX_HITS = 100
@@ -50,6 +50,7 @@ class _Analysed:
     groups: list  # per meaningful word, its alternatives (analysis.query_groups)
     with_parts: list | None  # the same with longer words containing a query word; None: none
     several: bool  # more than one meaningful word
+    ranking: list[QueryWord]  # the words as BM25F weighs them (before _relax)
 
 
 def _languages_for(language: str) -> list[str]:
@@ -69,28 +70,28 @@ def _analyse(words: list[str], vocabulary: Vocabulary, *, longer: bool = True) -
                for word in meaningful} if longer else {}
     related = {word: others for word, others in related.items() if others}
     with_parts = analysis.query_groups(query, language, known, related) if related else None
+    ranking = query_words(groups, with_parts, documents=vocabulary.documents,
+                          spread=vocabulary.spread, common=vocabulary.common)
     if with_parts and len(groups) == 1 == len(with_parts):
         # One word: the documents only its longer words find are those with one of them.
         only_longer = [alt for alt in with_parts[0] if alt not in groups[0]]
         with_parts = [only_longer] if only_longer else None
-    return _Analysed(language, _relax(groups, vocabulary.common),
-                     _relax(with_parts, vocabulary.common), len(groups) > 1)
+    needed = required(ranking)
+    return _Analysed(language, _relax(groups, needed), _relax(with_parts, needed),
+                     len(groups) > 1, ranking)
 
 
-def _relax(groups: list | None, common: frozenset[str]) -> list | None:
-    """Require only the words that are not everywhere; the common ones still rank.
+def _relax(groups: list | None, needed: list[bool]) -> list | None:
+    """Require only the query's rarest words (ranking.required); the others still rank.
 
-    "leerling praat over zelfmoord" must contain "praat" and "zelfmoord"; "leerling",
-    in most of the guide, is one more alternative of a last group that any word
-    satisfies, so hits with it score higher, and hits without it are not lost.
+    "leerling praat over zelfmoord" must contain "zelfmoord"; "leerling" and "praat",
+    in much of the guide, are more alternatives of a last group that any word
+    satisfies, so hits with them score higher, and hits without them are not lost.
     """
-    if not groups or not common:
+    if not groups or len(needed) != len(groups) or all(needed) or not any(needed):
         return groups
-    required = [group for group in groups
-                if not all(term in common for alternative in group for term in alternative)]
-    if not required or len(required) == len(groups):
-        return groups
-    return required + [[alternative for group in groups for alternative in group]]
+    kept = [group for group, keep in zip(groups, needed, strict=True) if keep]
+    return kept + [[alternative for group in groups for alternative in group]]
 
 
 def _scores(analysed: list[_Analysed], filters: dict, *, require_all: bool = True
@@ -151,12 +152,15 @@ def _unknown(words: list[str], language_vocabularies: list[Vocabulary]) -> list[
     """Words worth correcting: no stop word, not short, and unknown in every text language.
 
     A word the guide uses only inside longer words ("telefoon"), or a compound of two
-    words it uses ("pestgedrag"), is known.
+    words it uses ("pestgedrag"), is known. So is a word of the language's dictionary
+    that the guide lacks: "opslaan" is no typo of "doorslaan", and is searched as itself
+    (its lemma and forms), or reported as a word the guide does not use.
     """
     unknown = []
     for word in words:
         if len(word) < MIN_CORRECTED_LENGTH or any(
                 analysis.is_stop_word(word, v.language) or word in v
+                or analysis.is_real_word(word, v.language)
                 or analysis.split_compound(word, v.frequency) or v.containing(word)
                 for v in language_vocabularies):
             continue
@@ -204,7 +208,9 @@ def search(query: str, *, language: str, age_group: str | None = None,
     filters = {"language": language, "age_group": age_group, "kind": kind}
     analysed = [_analyse(words, vocabulary) for vocabulary in language_vocabularies]
     scored = _scores(analysed, filters)
-    if not scored:
+    # A word the guide lacks does not stop the others from finding hits, so a typo
+    # among known words ("pesten groomng") is corrected even when there are hits.
+    if not scored or _absent(analysed, words):
         for corrected in _corrections(words, language_vocabularies):
             # A correction is a word of the guide: its own matches are what was meant.
             attempt = [_analyse(corrected, vocabulary, longer=False)
@@ -218,11 +224,26 @@ def search(query: str, *, language: str, age_group: str | None = None,
         some = _scores(analysed, filters, require_all=False)
         partial = set(some) - set(scored)
         scored.update({pk: some[pk] - SOME_WORDS_PENALTY for pk in partial})
+    results.absent_words = _absent(analysed, words)
     if not scored:
         return results
     concepts = _concept_names(words, language_vocabularies)
     _build_hits(results, scored, analysed, language, partial, concepts, language_vocabularies)
     return results
+
+
+def _absent(analysed: list[_Analysed], words: list[str]) -> list[str]:
+    """The query's words that no text of the guide has in any form, in any text language
+    (the results page says so rather than guess what they meant)."""
+    absent = None
+    for one in analysed:
+        meaningful = list(dict.fromkeys(analysis.meaningful_words(words, one.language)))
+        if len(meaningful) != len(one.ranking):
+            return []  # two words analysed alike: no telling which is which
+        missing = {word for word, ranked in zip(meaningful, one.ranking, strict=True)
+                   if not ranked.in_guide}
+        absent = missing if absent is None else absent & missing
+    return sorted(absent or (), key=words.index)
 
 
 def _tier(score: float) -> float:
@@ -282,32 +303,36 @@ def _build_hits(results: SearchResults, scored: dict[int, float], analysed: list
                                          "title_terms", "extra_terms", "body_terms"])
     by_language = {v.language: v for v in language_vocabularies}
     labels = _kind_labels(get_language())
-    stems_by_language: dict[str, frozenset] = {}
-    for one in analysed:
-        stems = analysis.query_stems(one.groups)
-        if one.with_parts:
-            stems |= analysis.query_stems(one.with_parts)
-        stems_by_language[one.language] = frozenset(stems)
+    ranking = {one.language: one.ranking for one in analysed}
+    stems_by_language = {one.language: query_terms(one.ranking) for one in analysed}
 
     def names_the_query(kind: str, title: str, extra: str) -> bool:
         names = [title, *extra.splitlines()] if kind == SearchDocument.Kind.TERM else [title]
         return any(" ".join(analysis.words(name)) in concepts for name in names)
 
-    ranked = []
-    for pk, kind, doc_language, url, title, context, extra, *terms in rows:
-        exact = pk not in partial and names_the_query(kind, title, extra)
-        is_term = exact and kind == SearchDocument.Kind.TERM
+    relevance = {}
+    for pk, _kind, doc_language, _url, _title, _context, _extra, *terms in rows:
         vocabulary = by_language.get(doc_language) or Vocabulary(doc_language)
-        score = _tier(scored[pk]) + bm25f(
-            dict(zip(("title", "extra", "body"), terms, strict=True)),
-            stems_by_language.get(doc_language, frozenset()), documents=vocabulary.documents,
-            average=vocabulary.average, spread=vocabulary.spread)
+        relevance[pk] = bm25f(dict(zip(("title", "extra", "body"), terms, strict=True)),
+                              ranking.get(doc_language, ()), average=vocabulary.average)
+    # A hit with some of the words whose words weigh more than those of every text hit
+    # with all of them ranks among those: "positive approach" in a title, for "positive
+    # approach to internet use", above a paragraph that mentions all four in passing.
+    best_text = max((relevance[pk] for pk in scored
+                     if pk not in partial and _tier(scored[pk]) <= 0.0), default=float("-inf"))
+    promoted = {pk for pk in partial if relevance[pk] > best_text}
+    ranked = []
+    for pk, kind, doc_language, url, title, context, extra, *_terms in rows:
+        has_all = pk not in partial or pk in promoted
+        exact = has_all and names_the_query(kind, title, extra)
+        is_term = exact and kind == SearchDocument.Kind.TERM
+        score = (0.0 if pk in promoted else _tier(scored[pk])) + relevance[pk]
         ranked.append(((not is_term, not exact, -score, pk), is_term, SearchHit(
             pk=pk, title=title,
             url=url if doc_language == language else translate_url(url, language),
             kind=kind, kind_label=labels.get(kind, kind), context=context,
             stems=stems_by_language.get(doc_language, frozenset()), language=doc_language,
-            score=score, snippet_source=extra, all_words=pk not in partial)))
+            score=score, snippet_source=extra, all_words=has_all)))
     ranked.sort(key=lambda item: item[0])
     for _key, is_term, hit in ranked[:MAX_RESULTS]:
         if results.definition is None and is_term:

@@ -506,13 +506,14 @@ def print_phases(rows: list[dict]) -> None:
               + f"{sum(p[n] for n in names):>9.2f}")
 
 
-def verdict(rows: list[dict], evaluations=()) -> list[dict]:
+def verdict(rows: list[dict], evaluations=(), questions=()) -> list[dict]:
     by_scale = {r["scale"]: r for r in rows}
     checks = []
-    for evaluation in evaluations:
+    for label, evaluation in [("judged set", e) for e in evaluations] + [
+            ("judged questions", e) for e in questions]:
         for name, value, target in (("hit@5", evaluation.hit5, TARGET_HIT5),
                                     ("hit@1", evaluation.hit1, TARGET_HIT1)):
-            checks.append({"target": f"judged set ({evaluation.language}) {name} >= {target:.0%}",
+            checks.append({"target": f"{label} ({evaluation.language}) {name} >= {target:.0%}",
                            "result": "PASS" if value >= target else "FAIL", "value": value,
                            "detail": f"{value:.1%} of {len(evaluation.outcomes)} queries"})
         checks.append({"target": f"judged set ({evaluation.language}): no query without results",
@@ -579,9 +580,10 @@ def main(argv=None) -> int:
         load_s = time.perf_counter() - t0
         base = [Item(**row) for row in SearchDocument.objects.order_by("id").values(*FIELDS)]
         pool = word_pool(base)
-        from tests.search.judged import evaluate, table
+        from tests.search.judged import evaluate, load, table
 
         evaluations = [evaluate(code) for code in ("nl", "en")]
+        questions = [evaluate(code, load(code, questions=True)) for code in ("nl", "en")]
         kinds = ", ".join(f"{n} {k}" for k, n in sorted(Counter(i.kind for i in base).items()))
         print(f"real guide: load_content() {load_s:.2f} s (Markdown + rebuild_index); "
               f"{len(base)} search documents ({kinds}); "
@@ -621,6 +623,8 @@ def main(argv=None) -> int:
 
         print("\n== Relevance: the judged query set (tests/search/judged/) on the real guide ==")
         print(table(evaluations))
+        print("\n== Relevance: the judged natural-language questions (issue #18) ==")
+        print(table(questions))
         print("\n== Results (ms per query = search() + snippets of the first 20 hits) ==")
         print_table(rows)
         print("\n== Index build (seconds; build_s = vocabulary + terms + bulk insert + "
@@ -634,7 +638,7 @@ def main(argv=None) -> int:
             if "profile" in r:
                 print(f"\n== cProfile, {r['scale']}x, one run of every query ==")
                 print(r["profile"])
-        checks = verdict(rows, evaluations)
+        checks = verdict(rows, evaluations, questions)
         print("\n== Verdict ==")
         for c in checks:
             print(f"{c['result']:<5} {c['target']}: {c['detail']}")

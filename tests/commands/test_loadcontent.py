@@ -29,6 +29,21 @@ def test_reports_counts_per_type_and_then_no_changes(content_dir):
     assert "0 created, 0 updated, 0 deleted" in out
 
 
+def test_an_index_made_by_an_older_analysis_is_rebuilt_on_the_next_load(content_dir):
+    """A deploy that changes how words are analysed (search.analysis.VERSION) re-indexes
+    on its next load, though no content changed; the load after that changes nothing."""
+    from handreiking.models import SearchDocument, SearchIndexState
+
+    run(content_dir)
+    SearchIndexState.objects.update(analysis=1)
+    SearchDocument.objects.update(body_terms="")  # what an older analysis might have made
+    out, _err = run(content_dir)
+    assert "re-indexed" in out
+    assert not SearchDocument.objects.filter(body_terms="").exclude(body="").exists()
+    out, _err = run(content_dir)
+    assert "No changes: the database already matches the content files." in out
+
+
 def test_default_path_is_the_content_folder():
     out, _err = run()
     assert "chapters          7 in files" in out

@@ -62,6 +62,19 @@ def test_stemming_the_whole_vocabulary_on_eight_threads_gives_the_serial_stems(g
         assert result == serial
 
 
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_lemmas_on_eight_threads_are_the_serial_lemmas(guide_words, language):
+    """simplemma's dictionaries are read-only once loaded; its lookups share no state."""
+    words = guide_words[language] * 2
+    lemma, real = analysis.lemma.__wrapped__, analysis.is_real_word.__wrapped__
+    serial = [(lemma(word, language), real(word, language)) for word in words]
+    results = _run_together(
+        lambda _index: [(lemma(word, language), real(word, language)) for word in words])
+    for result in results:
+        assert result == serial
+    assert sum(known for _lemma, known in serial) > len(words) / 2  # a real dictionary
+
+
 def test_memoised_stems_stay_right_after_concurrent_use(guide_words):
     analysis.stem.cache_clear()
     words = guide_words["nl"]
@@ -76,6 +89,7 @@ def test_a_publish_beside_searches_indexes_what_a_serial_publish_does(loaded, gu
     make snippets, all through the shared, memoised stems; then the same serially."""
     documents = build_documents()
     analysis.stem.cache_clear()
+    analysis.lemma.cache_clear()
     snippets.token_matches.cache_clear()
     texts = [document.body for document in documents[:60]]
 
@@ -93,6 +107,7 @@ def test_a_publish_beside_searches_indexes_what_a_serial_publish_does(loaded, gu
 
     concurrent = _run_together(work)[0]
     analysis.stem.cache_clear()
+    analysis.lemma.cache_clear()
     serial = copy.deepcopy(documents)
     analyse_documents(serial)
     assert concurrent == [(d.title_terms, d.extra_terms, d.body_terms) for d in serial]

@@ -152,19 +152,45 @@ def test_suggestions_are_cached_on_the_content_version(site, loaded):
 
 
 def test_bm25f_counts_whole_terms_and_repeats():
-    from handreiking.search.ranking import bm25f
+    from handreiking.search.ranking import bm25f, query_words
 
-    stats = {"documents": 100, "average": {"title": 3, "extra": 3, "body": 50},
-             "spread": {"pest": 10, "foto": 50}}
-    once = bm25f({"title": "", "extra": "", "body": "pest ander"}, frozenset({"pest"}), **stats)
-    twice = bm25f({"title": "", "extra": "", "body": "pest pest"}, frozenset({"pest"}), **stats)
-    part = bm25f({"title": "", "extra": "", "body": "pestgedrag"}, frozenset({"pest"}), **stats)
-    titled = bm25f({"title": "pest", "extra": "", "body": "ander"}, frozenset({"pest"}), **stats)
-    longer = bm25f({"title": "", "extra": "", "body": "pest " + "ander " * 200},
-                   frozenset({"pest"}), **stats)
-    common = bm25f({"title": "", "extra": "", "body": "foto ander"}, frozenset({"foto"}), **stats)
-    assert twice > once > longer > 0 and part == 0
-    assert titled > once and once > common
+    stats = {"documents": 100, "spread": {"pest": 10, "foto": 50}, "common": frozenset({"foto"})}
+    average = {"title": 3, "extra": 3, "body": 50}
+    pest = query_words([[("pest",)]], None, **stats)
+    foto = query_words([[("foto",)]], None, **stats)
+
+    def score(words, title="", body=""):
+        return bm25f({"title": title, "extra": "", "body": body}, words, average=average)
+
+    once, twice = score(pest, body="pest ander"), score(pest, body="pest pest")
+    assert twice > once > score(pest, body="pest " + "ander " * 200) > 0
+    assert score(pest, body="pestgedrag") == 0  # whole terms only
+    assert score(pest, title="pest", body="ander") > once
+    assert once > score(foto, body="foto ander")  # rarer, and "foto" is common
+
+
+def test_a_word_counts_once_at_its_own_rarity_and_less_through_a_longer_word():
+    """Issue #18: "kind" matched "kinderporno" in a title and put Meldpunt Kinderporno
+    first for a question about a depressed child. A longer word counts PART_WEIGHT of
+    the word, at the word's own (common) weight, never at the longer word's rarity."""
+    from handreiking.search.ranking import PART_WEIGHT, bm25f, query_words
+
+    spread = {"kind": 60, "kinder": 60, "kinderporno": 1, "depressief": 2}
+    stats = {"documents": 100, "spread": spread, "common": frozenset({"kind", "kinder"})}
+    average = {"title": 3, "extra": 3, "body": 50}
+    [kind] = query_words([[("kind",), ("kinder",)]], [[("kind",), ("kinder",),
+                                                      ("kinderporno",)]], **stats)
+    [rare] = query_words([[("depressief",)]], None, **stats)
+    assert kind.common and kind.parts == (("kinderporno",),)
+    assert rare.weight > 5 * kind.weight
+
+    def score(words, title="", body=""):
+        return bm25f({"title": title, "extra": "", "body": body}, words, average=average)
+
+    own = score([kind], title="kind ander")
+    assert score([kind], title="kind kinder") == own  # two forms of one word: once
+    assert 0 < score([kind], title="kinderporno ander") < own * (PART_WEIGHT + 0.1)
+    assert score([kind, rare], body="depressief") > score([kind, rare], title="kinderporno")
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])

@@ -134,3 +134,56 @@ def test_few_hits_with_all_words_are_followed_by_hits_with_some(loaded):
 
 def test_a_single_word_never_gets_partial_hits(loaded):
     assert all(hit.all_words for hit in search("naaktfoto", language="nl").hits)
+
+
+def test_the_rare_word_of_a_question_comes_first(loaded):
+    """Issue #18: "kind" is in half the guide and matched "Meldpunt Kinderporno" through
+    a compound part; the question is about the one word the guide does not use."""
+    results = search("wat doe ik als een kind depressief is", language="nl")
+    assert results.hits and results.hits[0].url != "/nl/hulp/#meldpunt-kinderporno"
+    assert results.absent_words == ["depressief"] and results.corrected_query == ""
+    blackmail = search("hoe help ik een kind dat gechanteerd wordt", language="nl")
+    assert any("chanteren" in hit.snippet_source or "chanteer" in " ".join(hit.stems)
+               for hit in blackmail.hits[:3])
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("opslaan", "/nl/stappenplannen/wat-kan-een-slachtoffer-doen/#stap-4"),  # "Sla ... op"
+    ("bewijs opgeslagen", "/nl/stappenplannen/wat-kan-een-slachtoffer-doen/#stap-4"),
+    ("blokkeren", "/nl/stappenplannen/wat-kan-een-slachtoffer-doen/#stap-7"),  # "blokkeer"
+])
+def test_real_words_are_searched_as_themselves_not_corrected(loaded, query, expected):
+    """A word of the dictionary is no typo: "opslaan" was "corrected" to "doorslaan"."""
+    results = search(query, language="nl")
+    assert results.corrected_query == ""
+    assert expected in [hit.url for hit in results.hits[:3]]
+
+
+def test_lemmas_join_irregular_forms(loaded):
+    """Stems alone keep "kind" and "kinderen", "child" and "children" apart; the lemma's
+    stem is indexed and searched beside them, so each finds the other's texts."""
+    from handreiking.models import SearchDocument
+    from handreiking.search.analysis import query_groups, word_terms, words
+
+    for language, one, many in (("nl", "kind", "kinderen"), ("en", "child", "children")):
+        [own] = word_terms(one, language)
+        assert own in word_terms(many, language)
+        assert (own,) in query_groups(many, language, set())[0]
+        plural_only = {document.url for document in SearchDocument.objects.filter(
+            language=language) if many in words(document.body) and one not in
+            words(f"{document.title} {document.extra} {document.body}")}
+        assert plural_only
+        texts = {h.url for h in search(one, language=language).hits}
+        assert texts & plural_only
+
+
+def test_a_word_the_guide_lacks_is_said_plainly_with_the_routes_in(client, loaded):
+    page = client.get("/nl/zoeken/", {"q": "depressief"})
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Het woord “depressief” komt niet voor in de handreiking." in html
+    for route in ("/nl/hoofdstukken/", "/nl/begrippen/", "/nl/hulp/"):
+        assert f'href="{route}"' in html
+    english = client.get("/en/search/", {"q": "flabbergasted"}).content.decode()
+    assert "The guide does not use the word “flabbergasted”." in english
+    assert 'href="/en/glossary/"' in english

@@ -65,6 +65,9 @@ class Command(BaseCommand):
         elif report.rerendered:
             message = (f"No file changes; re-rendered {report.rerendered} item(s) whose stored "
                        "HTML was out of date.")
+        elif report.indexed:
+            message = (f"No file changes; re-indexed {report.indexed} search document(s) made "
+                       "by an older analysis of words.")
         else:
             message = "No changes: the database already matches the content files."
         if verbosity >= 1:
