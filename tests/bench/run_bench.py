@@ -516,7 +516,7 @@ def verdict(rows: list[dict], evaluations=(), questions=()) -> list[dict]:
             checks.append({"target": f"{label} ({evaluation.language}) {name} >= {target:.0%}",
                            "result": "PASS" if value >= target else "FAIL", "value": value,
                            "detail": f"{value:.1%} of {len(evaluation.outcomes)} queries"})
-        checks.append({"target": f"judged set ({evaluation.language}): no query without results",
+        checks.append({"target": f"{label} ({evaluation.language}): no query without results",
                        "result": "FAIL" if evaluation.empty else "PASS",
                        "value": len(evaluation.empty),
                        "detail": ", ".join(o.judgement.query for o in evaluation.empty) or "0"})

@@ -90,7 +90,7 @@ def test_a_publish_beside_searches_indexes_what_a_serial_publish_does(loaded, gu
     documents = build_documents()
     analysis.stem.cache_clear()
     analysis.lemma.cache_clear()
-    snippets.token_matches.cache_clear()
+    snippets.token_forms.cache_clear()
     texts = [document.body for document in documents[:60]]
 
     def work(index: int):
