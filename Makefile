@@ -5,13 +5,19 @@ PY     := $(VENV)/bin/python
 PORT   ?= 8000
 STAMP  := $(VENV)/.installed-stamp
 SECRET := $(VENV)/secret-key
+DOTENV := .env
 
 .PHONY: run serve test bench install migrate content messages static clean
 
 # Development server, with debug pages (DJANGO_DEBUG=1 only here and in tests).
 run: export DJANGO_DEBUG = 1
-run: install messages migrate content
+run: install $(DOTENV) messages migrate content
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# This checkout is for development: manage.py run by hand gets DJANGO_DEBUG=1 too (the
+# real environment still wins; delete .env, or set DJANGO_DEBUG=0, to switch it off).
+$(DOTENV):
+	printf '# Written by make run: a development checkout (never commit it).\nDJANGO_DEBUG=1\n' > $(DOTENV)
 
 # Production-like: DJANGO_DEBUG=0, hashed and compressed static files, gunicorn with
 # workers and threads from the environment (WEB_CONCURRENCY, GUNICORN_THREADS).

@@ -28,6 +28,10 @@ from .models import (
 )
 from .text import normalise_text
 
+admin.site.site_header = _("Handreiking — editing")
+admin.site.site_title = _("Handreiking — editing")
+admin.site.index_title = _("The guide's content")
+
 
 class NormalisedForm(forms.ModelForm):
     """Text normalised as content files are: CRLF from the browser, trailing spaces and

@@ -7,8 +7,15 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from dotenv import load_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# Variables from a .env file beside manage.py (DJANGO_ENV_FILE names another; empty: none).
+# The real environment always wins. `make run` writes one with DJANGO_DEBUG=1 in a
+# development checkout, so `.venv/bin/python manage.py …` behaves as it does under make.
+ENV_FILE = os.environ.get("DJANGO_ENV_FILE", str(BASE_DIR / ".env"))
+if ENV_FILE:
+    load_dotenv(ENV_FILE, override=False)
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -20,7 +27,12 @@ def env_bool(name: str, default: bool) -> bool:
 
 def env_int(name: str, default: int) -> int:
     value = os.environ.get(name, "").strip()
-    return int(value) if value else default
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
 
 
 # --- Security -----------------------------------------------------------------
@@ -33,7 +45,7 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
             "DJANGO_SECRET_KEY must be set in production (DJANGO_DEBUG is not 1). For "
-            "development, set DJANGO_DEBUG=1 (make run and make test do).")
+            "development, set DJANGO_DEBUG=1 (make run writes it to .env; make test sets it).")
     SECRET_KEY = "insecure-development-key-do-not-use-in-production"
 
 ALLOWED_HOSTS = [
@@ -50,6 +62,17 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 PERMISSIONS_POLICY = ["camera", "microphone", "geolocation", "payment", "usb",
                       "interest-cohort", "browsing-topics"]
+# The admin's path (default admin/): another one keeps it off scanners' lists of admin
+# pages (and out of robots.txt).
+ADMIN_URL = os.environ.get("DJANGO_ADMIN_URL", "admin/").strip().strip("/") + "/"
+if ADMIN_URL == "/":
+    raise ImproperlyConfigured("DJANGO_ADMIN_URL must not be empty: the admin needs a path.")
+# Only the admin sets cookies (visitors get none): HttpOnly, SameSite=Lax, and Secure
+# in production.
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -88,19 +111,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# django-axes: after 5 wrong admin passwords from one address, that address is locked
-# out for an hour, so a password flood costs no more than a cheap refusal per request.
+# django-axes: after 5 wrong admin passwords for one account from one address, that
+# account is locked for that address for an hour: a flood never reaches the password
+# check, and neither locks out the other editors nor the same editor elsewhere.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("DJANGO_AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-# Behind the TLS proxy the client address is the last X-Forwarded-For entry it adds.
-AXES_IPWARE_PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# How many proxies in front append X-Forwarded-For (the README's TLS proxy: 1); the
+# client's address is read behind them (handreiking/client_address.py). 0: no proxy.
+PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "handreiking.client_address.client_address"
 
 # --- Applications -------------------------------------------------------------
 INSTALLED_APPS = [
@@ -200,6 +225,9 @@ USE_TZ = True
 
 # --- Static files -------------------------------------------------------------
 STATIC_URL = "/static/"
+if ADMIN_URL.split("/")[0] in {code for code, _name in LANGUAGES} | {STATIC_URL.strip("/")}:
+    raise ImproperlyConfigured(f"DJANGO_ADMIN_URL={ADMIN_URL!r} would sit inside the public "
+                               "pages (/nl/, /en/) or static files: choose another path.")
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {

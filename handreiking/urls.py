@@ -1,5 +1,6 @@
 """URLs: language-prefixed pages (/nl/…, /en/…), plus admin, sitemap and robots.txt."""
 
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
@@ -29,7 +30,7 @@ site_patterns = [
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/nl/", permanent=False)),
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_URL, admin.site.urls),
     path("robots.txt", views.robots_txt, name="robots-txt"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS},
          name="django.contrib.sitemaps.views.sitemap"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections import OrderedDict
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import DatabaseError
 from django.db.models import Q
@@ -258,7 +259,10 @@ def search_suggestions(request):
 @cache_control(max_age=86400)
 def robots_txt(request):
     sitemap = request.build_absolute_uri("/sitemap.xml")
-    lines = ["User-agent: *", "Disallow: /admin/", f"Sitemap: {sitemap}"]
+    lines = ["User-agent: *"]
+    if settings.ADMIN_URL == "admin/":  # a path of its own is not announced here
+        lines.append("Disallow: /admin/")
+    lines.append(f"Sitemap: {sitemap}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 
 

@@ -12,7 +12,8 @@ CHECK = "import django; django.setup(); from django.conf import settings; print(
 def run_with(env_overrides):
     env = {k: v for k, v in os.environ.items()
            if not k.startswith("DJANGO_") and k != "DATABASE_URL"}
-    env.update({"DJANGO_SETTINGS_MODULE": "handreiking.settings", **env_overrides})
+    env.update({"DJANGO_SETTINGS_MODULE": "handreiking.settings", "DJANGO_ENV_FILE": "",
+                **env_overrides})
     return subprocess.run([sys.executable, "-c", CHECK], cwd=settings.BASE_DIR, env=env,
                           capture_output=True, text=True, timeout=60)
 
@@ -82,3 +83,32 @@ def test_check_deploy_reports_nothing_under_the_documented_production_settings()
                             text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def manage(*arguments, **variables):
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("DJANGO_") and k != "DATABASE_URL"}
+    env.update(variables)
+    return subprocess.run([sys.executable, "manage.py", *arguments], cwd=settings.BASE_DIR,
+                          env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_a_missing_setting_is_one_line_naming_it_not_a_traceback():
+    result = manage("check", DJANGO_ENV_FILE="")
+    assert result.returncode != 0
+    assert result.stderr.strip().splitlines() == [result.stderr.strip()]
+    assert result.stderr.startswith("manage.py: DJANGO_SECRET_KEY must be set")
+    wrong = manage("check", DJANGO_ENV_FILE="", DJANGO_DEBUG="1", DJANGO_PROXY_COUNT="een")
+    assert wrong.stderr.strip() == "manage.py: DJANGO_PROXY_COUNT must be a whole number, " \
+                                   "not 'een'."
+
+
+def test_the_env_file_make_run_writes_lets_manage_py_run_as_typed(tmp_path):
+    """`make run` writes DJANGO_DEBUG=1 to .env; then the README's commands work as typed
+    (issue #19: createsuperuser and loadcontent stopped with a traceback)."""
+    env_file = tmp_path / ".env"
+    env_file.write_text("# Written by make run\nDJANGO_DEBUG=1\n")
+    result = manage("check", DJANGO_ENV_FILE=str(env_file))
+    assert result.returncode == 0, result.stderr
+    # The real environment wins over the file.
+    assert manage("check", DJANGO_ENV_FILE=str(env_file), DJANGO_DEBUG="0").returncode != 0
