@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
+from datetime import datetime
+
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.forms.formsets import all_valid
+from django.http import Http404, HttpResponseBadRequest
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import (
     TranslationAdmin,
     TranslationStackedInline,
     TranslationTabularInline,
 )
+from reversion.models import Version
+from reversion_compare.admin import CompareVersionAdmin
 
-from . import publishing
+from . import history, preview, publishing
 from .models import (
     AgeGroup,
     Case,
@@ -26,7 +36,14 @@ from .models import (
     StepPlan,
     Theme,
 )
+from .schema import LANGUAGES
 from .text import normalise_text
+
+PREVIEW = "_preview"  # the preview buttons' name; their value is the page's language
+
+# Before any VersionAdmin below registers a model its own way (the admin is set up
+# before this app's ready()).
+history.register_content_models()
 
 admin.site.site_header = _("Handreiking — editing")
 admin.site.site_title = _("Handreiking — editing")
@@ -45,6 +62,12 @@ class NormalisedForm(forms.ModelForm):
         return cleaned
 
 
+# Set while the admin shows or saves a restore. django-reversion writes the old version
+# (inside a transaction) before the change form runs, which moves `updated_at`; the
+# conflict check then compares with the item as it stood before that.
+_restoring: ContextVar[history.Restore | None] = ContextVar("restoring", default=None)
+
+
 class EditConflictForm(NormalisedForm):
     """Refuses a save when someone else saved the same item after this form was opened.
 
@@ -57,15 +80,23 @@ class EditConflictForm(NormalisedForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.fields["edit_token"].initial = self.instance.updated_at.isoformat()
+            current = self._saved_at()
+            self.fields["edit_token"].initial = current.isoformat() if current else ""
+
+    def _saved_at(self) -> datetime | None:
+        """When the item was last saved; None when there is nothing to compare with."""
+        restoring = _restoring.get()
+        if restoring is not None:
+            if type(self.instance) is restoring.model and str(self.instance.pk) == restoring.pk:
+                return restoring.saved_at
+            return None  # its children come back with it: the item's own check guards them
+        return (type(self.instance).objects.filter(pk=self.instance.pk)
+                .values_list("updated_at", flat=True).first())
 
     def clean(self):
         cleaned = super().clean()
         if self.instance.pk:
-            current = (
-                type(self.instance).objects.filter(pk=self.instance.pk)
-                .values_list("updated_at", flat=True).first()
-            )
+            current = self._saved_at()
             token = cleaned.get("edit_token") or ""
             if current is not None and current.isoformat() != token:
                 raise forms.ValidationError(
@@ -76,12 +107,18 @@ class EditConflictForm(NormalisedForm):
         return cleaned
 
 
-class ContentAdmin(TranslationAdmin):
-    """Both languages side by side ("title [nl]", "title [en]").
+class ContentAdmin(CompareVersionAdmin, TranslationAdmin):
+    """Both languages side by side ("title [nl]", "title [en]"), with history.
 
     Not modeltranslation's tabbed admin: that loads jQuery UI from a CDN, which the
     site's CSP (and its promise of no third-party requests) rules out.
+
+    History is django-reversion's (what `history.py` registers): every save, with who
+    and when, a diff between any two versions, and restoring one. A restore is saved
+    through the change form, so it is published like any edit.
     """
+
+    history_latest_first = True
 
     form = EditConflictForm
     search_fields = ["slug", "title_nl", "title_en"]
@@ -91,9 +128,97 @@ class ContentAdmin(TranslationAdmin):
     # A website typed without scheme is https (Django 6's default, chosen now).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
-    def save_related(self, request, form, formsets, change):
+    def __init__(self, model, admin_site):
+        super().__init__(model, admin_site)
+        self.compare_exclude = history.compare_exclude(model)  # the diff shows the text only
+
+    # --- Preview: "Voorbeeld" buttons in the change form (admin/handreiking/submit_line.html)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if request.method == "POST" and PREVIEW in request.POST:
+            return self._preview(request, None)
+        return super().add_view(request, form_url, self._with_preview(extra_context))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "POST" and PREVIEW in request.POST:
+            return self._preview(request, object_id)
+        return super().change_view(request, object_id, form_url,
+                                   self._with_preview(extra_context))
+
+    def _with_preview(self, extra_context):
+        languages = LANGUAGES if preview.has_public_page(self.model) else []
+        return {**(extra_context or {}), "preview_languages": languages}
+
+    def _preview(self, request, object_id):
+        """The form's unsaved values on the item's public page (nothing is saved)."""
+        language = request.POST[PREVIEW]
+        if language not in LANGUAGES or not preview.has_public_page(self.model):
+            return HttpResponseBadRequest(_("There is no preview in that language."))
+        obj = self.get_object(request, unquote(object_id)) if object_id else None
+        if object_id and obj is None:
+            raise Http404
+        allowed = (self.has_change_permission(request, obj) if obj
+                   else self.has_add_permission(request))
+        if not allowed:
+            raise PermissionDenied
+        form = self.get_form(request, obj, change=obj is not None)(
+            request.POST, request.FILES, instance=obj)
+        form_valid = form.is_valid()
+        formsets, _inlines = self._create_formsets(request, form.instance,
+                                                   change=obj is not None)
+        if not (form_valid and all_valid(formsets)):
+            errors = [*form.non_field_errors(),
+                      *(f"{form.fields[name].label}: {' '.join(messages)}"
+                        for name, messages in form.errors.items() if name in form.fields)]
+            for formset in formsets:
+                errors += formset.non_form_errors()
+                errors += [message for inline_form in formset.forms
+                           for messages in inline_form.errors.values() for message in messages]
+            return TemplateResponse(request, "admin/handreiking/preview_invalid.html", {
+                **self.admin_site.each_context(request), "title": _("No preview"),
+                "errors": errors, "opts": self.model._meta,
+            }, status=200)
+
+        def save():
+            item = self.save_form(request, form, change=obj is not None)
+            self.save_model(request, item, form, change=obj is not None)
+            self._save_parts(request, form, formsets, change=obj is not None)
+            return item
+
+        return preview.preview_response(request, save, language)
+
+    def _save_parts(self, request, form, formsets, change):
+        """Many-to-many links and inlines, unpublished (the preview's save)."""
         super().save_related(request, form, formsets, change)
+
+    def save_related(self, request, form, formsets, change):
+        self._save_parts(request, form, formsets, change)
+        restoring = _restoring.get()
+        if restoring is not None:
+            restoring.keep_bookkeeping()
         publishing.publish()  # HTML, search and the content version, inlines included
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        return self._restoring(version_id, super().revision_view, request, object_id,
+                               version_id, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        return self._restoring(version_id, super().recover_view, request, version_id,
+                               extra_context)
+
+    def _restoring(self, version_id, view, *args):
+        request = args[0]
+        if request.method == "POST" and PREVIEW in request.POST:
+            return HttpResponseBadRequest(_("A restore has no preview: its text was "
+                                            "published before."))
+        version = Version.objects.get_for_model(self.model).filter(pk=version_id).first()
+        if version is None:
+            return view(*args)  # reversion's own 404
+        token = _restoring.set(history.Restore.of(version))
+        try:
+            return view(*args)
+        finally:
+            _restoring.reset(token)
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)

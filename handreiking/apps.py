@@ -16,6 +16,9 @@ class HandreikingConfig(AppConfig):
     verbose_name = _("Handreiking online weerbaarheid")
 
     def ready(self) -> None:
+        from .history import register_content_models
+
+        register_content_models()  # also where the admin is not loaded (admin.py does it too)
         # After every migrate (and every flush of a test database), after auth has made
         # this app's permissions: the Redacteur group holds exactly roles.EDITED_MODELS'.
         post_migrate.connect(_editor_group_in_step, sender=self,

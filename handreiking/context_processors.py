@@ -1,4 +1,4 @@
-"""Template context shared by every page: the age-group filter."""
+"""Template context shared by every page: the age-group filter, and whether it is a preview."""
 
 from django.utils.functional import SimpleLazyObject
 
@@ -13,6 +13,8 @@ def site(request):
         "selected_age": SimpleLazyObject(lambda: selected_age_group(request)),
         # "?age=<slug>" for links that should keep the chosen age group, else "".
         "age_qs": SimpleLazyObject(lambda: _age_query(request)),
+        # An editor's unsaved edit, rendered by handreiking.preview: say so on the page.
+        "is_preview": getattr(request, "is_preview", False),
     }
 
 

@@ -140,6 +140,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.postgres",
     "axes",
+    "reversion",  # history of every content edit, and restoring an earlier version
+    "reversion_compare",  # the history's diff between two versions
     "handreiking.apps.HandreikingConfig",
 ]
 

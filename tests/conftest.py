@@ -55,6 +55,20 @@ def site():
     return Site()
 
 
+EDITOR_PASSWORD = "een lang genoeg wachtwoord 7"
+
+
+@pytest.fixture
+def redacteur(django_app, monkeypatch, db):
+    """A WebTest browser logged in as an editor: `createeditor`'s Redacteur, no superuser."""
+    from django.contrib.auth import get_user_model
+
+    monkeypatch.setenv("DJANGO_EDITOR_PASSWORD", EDITOR_PASSWORD)
+    call_command("createeditor", "redacteur", "--no-input", verbosity=0)
+    django_app.set_user(get_user_model().objects.get(username="redacteur"))
+    return django_app
+
+
 @pytest.fixture
 def content_dir(tmp_path) -> Path:
     """A private, editable copy of the shipped content tree."""

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db import DatabaseError, models, transaction
 
-from .. import publishing
+from .. import history, publishing
 from ..models import Synonym
 from ..schema import (
     DEFAULT_LANGUAGE,
@@ -211,7 +211,7 @@ def _save(record: Record, obj, rows: _Rows):
     return obj
 
 
-def _apply(plan: _Plan) -> None:
+def _apply(plan: _Plan) -> list[tuple[Record, Any]]:
     _move_unique_numbers_aside(plan)
     rows = _Rows()
     saved: list[tuple[Record, Any]] = []
@@ -231,6 +231,7 @@ def _apply(plan: _Plan) -> None:
     Synonym.objects.filter(pk__in=plan.synonym_deletes).delete()
     Synonym.objects.bulk_create([Synonym(language=e.language, word=e.word, means=e.means)
                                  for e in plan.synonym_writes])
+    return saved
 
 
 def _guarded(record: Record, function, *args):
@@ -281,7 +282,9 @@ def load_content(*, root: Path, dry_run: bool = False, force: bool = False) -> L
             raise ContentConflictError(plan.conflicts)
         if dry_run:
             return report
-        _apply(plan)
+        saved = _apply(plan)
+        for record, obj in saved:  # after children and links are in: the item as a whole
+            history.record_loaded(obj, path=record.path)
         published = publishing.publish(changed=bool(report.changes))
         report.rerendered, report.indexed = published.rendered, published.documents
     return report
