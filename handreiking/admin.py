@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from contextvars import ContextVar
 from datetime import datetime
 
@@ -23,6 +24,7 @@ from reversion.models import Version
 from reversion_compare.admin import CompareVersionAdmin
 
 from . import history, preview, publishing
+from .locking import content_write_lock
 from .models import (
     AgeGroup,
     Case,
@@ -206,11 +208,33 @@ class ContentAdmin(CompareVersionAdmin, TranslationAdmin):
         return self._restoring(version_id, super().recover_view, request, version_id,
                                extra_context)
 
+    # --- Every write under the content writer's lock (handreiking/locking.py) -------------
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        with self._writing(request):  # the edit-conflict check and the save, atomically
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        with self._writing(request):
+            return super().delete_view(request, object_id, extra_context)
+
+    def changelist_view(self, request, extra_context=None):
+        with self._writing(request):  # bulk delete: the rows and the publish together
+            return super().changelist_view(request, extra_context)
+
+    @staticmethod
+    def _writing(request):
+        return content_write_lock() if request.method == "POST" else nullcontext()
+
     def _restoring(self, version_id, view, *args):
         request = args[0]
         if request.method == "POST" and PREVIEW in request.POST:
             return HttpResponseBadRequest(_("A restore has no preview: its text was "
                                             "published before."))
+        with self._writing(request):  # the item as it stands, then the restore
+            return self._restore(version_id, view, *args)
+
+    def _restore(self, version_id, view, *args):
         version = Version.objects.get_for_model(self.model).filter(pk=version_id).first()
         if version is None:
             return view(*args)  # reversion's own 404

@@ -19,6 +19,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext
 
 from . import search
+from .locking import content_write_lock
 from .models import ContentVersion, GlossaryTerm
 from .rendering import GlossaryEntry, render_markdown, short_definition
 from .schema import (
@@ -153,10 +154,11 @@ def publish(*, changed: bool = True) -> PublishReport:
     (a deploy that changed it: search.index_is_stale).
     """
     report = PublishReport()
-    report.rendered = render_all()
-    if changed or report.rendered or search.index_is_stale():
-        report.documents = search.rebuild_index()
-        report.version = ContentVersion.bump()
-    else:
-        report.version = ContentVersion.current()
+    with content_write_lock():  # two publishes at once would rebuild one vocabulary twice
+        report.rendered = render_all()
+        if changed or report.rendered or search.index_is_stale():
+            report.documents = search.rebuild_index()
+            report.version = ContentVersion.bump()
+        else:
+            report.version = ContentVersion.current()
     return report

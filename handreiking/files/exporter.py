@@ -27,8 +27,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from django.db import models, transaction
+from django.db import models
 
+from ..locking import content_write_lock
 from ..models import Synonym
 from ..schema import (
     DEFAULT_LANGUAGE,
@@ -387,7 +388,7 @@ def export_content(*, root: Path, dry_run: bool = False, force: bool = False) ->
     """
     root = Path(root)
     report = ExportReport(dry_run=dry_run)
-    with transaction.atomic():
+    with content_write_lock():
         records = read_content(root) if root.is_dir() else []
         synonyms = read_synonyms(root, records) if root.is_dir() else None
         if synonyms and synonyms.errors:

@@ -15,6 +15,7 @@ from typing import Any
 from django.db import DatabaseError, models, transaction
 
 from .. import history, publishing
+from ..locking import content_write_lock
 from ..models import Synonym
 from ..schema import (
     DEFAULT_LANGUAGE,
@@ -274,7 +275,7 @@ def load_content(*, root: Path, dry_run: bool = False, force: bool = False) -> L
         raise ContentValidationError(synonyms.errors)
     report = LoadReport(dry_run=dry_run, missing_translations=_missing_translations(records),
                         warnings=synonyms.warnings)
-    with transaction.atomic():
+    with content_write_lock():  # plans from what is stored once no other writer is busy
         plan = _plan(records, report)
         _plan_synonyms(synonyms.entries, plan, report)
         report.overwritten = plan.overwritten
