@@ -24,6 +24,7 @@ from reversion.models import Version
 from reversion_compare.admin import CompareVersionAdmin
 
 from . import history, preview, publishing
+from .files.synonyms import is_everyday_word, is_guide_phrase
 from .locking import content_write_lock
 from .models import (
     AgeGroup,
@@ -36,9 +37,11 @@ from .models import (
     Section,
     Step,
     StepPlan,
+    Synonym,
     Theme,
 )
 from .schema import LANGUAGES
+from .search.analysis import words
 from .text import normalise_text
 
 PREVIEW = "_preview"  # the preview buttons' name; their value is the page's language
@@ -247,6 +250,79 @@ class ContentAdmin(CompareVersionAdmin, TranslationAdmin):
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
         publishing.publish()  # a deleted term's links go from every text that had them
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        publishing.publish()
+
+
+class SynonymForm(NormalisedForm):
+    """The rules content/synonyms.yml follows (files.synonyms), said in the editor's language."""
+
+    class Meta:
+        model = Synonym
+        fields = ["language", "word", "means"]
+
+    def clean_word(self):
+        word = self.cleaned_data["word"].strip()
+        if not is_everyday_word(word):
+            raise forms.ValidationError(_("Write one plain word, in lowercase and without "
+                                          "accents (letters and digits), as people type it."),
+                                        code="everyday_word")
+        return word
+
+    def clean_means(self):
+        means = self.cleaned_data["means"].strip()
+        if not is_guide_phrase(means):
+            raise forms.ValidationError(_("Write the guide's own word, or at most four of its "
+                                          "words."), code="guide_phrase")
+        return means
+
+    def clean(self):
+        cleaned = super().clean()
+        word, means = cleaned.get("word"), cleaned.get("means")
+        if word and means and words(word) == words(means):
+            raise forms.ValidationError(_("The everyday word is the guide's word itself; a "
+                                          "synonym needs another word."), code="same_word")
+        return cleaned
+
+
+@admin.register(Synonym)
+class SynonymAdmin(CompareVersionAdmin):
+    """Everyday words people search with, and the guide's words they stand for.
+
+    Saved and deleted under the writer's lock and published (search reads synonyms when
+    it rebuilds), with history, and guarded like content: the loader will not overwrite
+    a synonym edited here (`loaded_means`), and `exportcontent` writes it to the file.
+    """
+
+    form = SynonymForm
+    list_display = ["word", "means", "language"]
+    list_filter = ["language"]
+    search_fields = ["word", "means"]
+    ordering = ["language", "means", "word"]
+    history_latest_first = True
+    compare_exclude = ["loaded_means"]
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        with ContentAdmin._writing(request):
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        with ContentAdmin._writing(request):
+            return super().delete_view(request, object_id, extra_context)
+
+    def changelist_view(self, request, extra_context=None):
+        with ContentAdmin._writing(request):
+            return super().changelist_view(request, extra_context)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        publishing.publish()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        publishing.publish()
 
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)

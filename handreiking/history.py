@@ -26,9 +26,18 @@ import reversion
 from django.db import models
 from django.utils import timezone
 
-from .schema import CHILD_MODELS, KINDS, LANGUAGES, rendered_fields, translated_fields
+from .models import Synonym
+from .schema import (
+    CHILD_MODELS,
+    KINDS,
+    KINDS_BY_MODEL,
+    LANGUAGES,
+    rendered_fields,
+    translated_fields,
+)
 
-RESTORED_AS_THEY_STAND = ("loaded_hash", "updated_at")
+RESTORED_AS_THEY_STAND = ("loaded_hash", "loaded_means", "updated_at")
+LOADED = ("loaded_hash", "loaded_means")  # what the last load wrote, per kind of row
 
 
 def _rendered(model: type[models.Model]) -> tuple[str, ...]:
@@ -40,6 +49,8 @@ def _rendered(model: type[models.Model]) -> tuple[str, ...]:
 def compare_exclude(model: type[models.Model]) -> list[str]:
     """Fields the history's diff leaves out: bookkeeping, and the untranslated copy of a
     translated field (modeltranslation's original column, the same text as `_nl`)."""
+    if model not in KINDS_BY_MODEL and model not in CHILD_MODELS:
+        return list(RESTORED_AS_THEY_STAND)
     copies = [name for name in translated_fields(model) if name not in _rendered(model)]
     return [*RESTORED_AS_THEY_STAND, *copies]
 
@@ -60,6 +71,8 @@ def register_content_models() -> None:
     for model in CHILD_MODELS:
         if not reversion.is_registered(model):
             reversion.register(model, exclude=_rendered(model))
+    if not reversion.is_registered(Synonym):
+        reversion.register(Synonym)
 
 
 def record_loaded(obj: models.Model, *, path: object) -> None:
@@ -73,9 +86,9 @@ def record_loaded(obj: models.Model, *, path: object) -> None:
         reversion.set_comment(f"Loaded from {path}")
 
 
-def _has_bookkeeping(model: type[models.Model]) -> bool:
+def _loaded_field(model: type[models.Model]) -> str | None:
     names = {f.name for f in model._meta.concrete_fields}
-    return set(RESTORED_AS_THEY_STAND) <= names
+    return next((name for name in LOADED if name in names), None)
 
 
 @dataclass
@@ -85,27 +98,34 @@ class Restore:
     model: type[models.Model]
     pk: str
     saved_at: datetime | None  # the item's `updated_at` before the restore (None: deleted)
-    loaded_hashes: dict[tuple[type[models.Model], str], str | None] = field(default_factory=dict)
+    # (model, pk) -> its field holding what the last load wrote, and that value now
+    loaded: dict[tuple[type[models.Model], str], tuple[str, str | None]] = field(
+        default_factory=dict)
 
     @classmethod
     def of(cls, version) -> Restore:
         model = version._model
+        has_date = any(f.name == "updated_at" for f in model._meta.concrete_fields)
         current = model.objects.filter(pk=version.object_id).values_list(
-            "updated_at", flat=True).first()
+            "updated_at", flat=True).first() if has_date else None
         restore = cls(model, str(version.object_id), current)
         for part in version.revision.version_set.all():
             part_model = part._model
-            if part_model is not None and _has_bookkeeping(part_model):
-                hash_ = part_model.objects.filter(pk=part.object_id).values_list(
-                    "loaded_hash", flat=True).first()
-                restore.loaded_hashes[(part_model, str(part.object_id))] = hash_
+            name = _loaded_field(part_model) if part_model is not None else None
+            if name:
+                value = part_model.objects.filter(pk=part.object_id).values_list(
+                    name, flat=True).first()
+                restore.loaded[(part_model, str(part.object_id))] = (name, value)
         return restore
 
     def keep_bookkeeping(self) -> None:
         """After the old version is written back: current `loaded_hash`, stamped now."""
         now = timezone.now()
-        for (model, pk), loaded_hash in self.loaded_hashes.items():
-            values = {"updated_at": now}
-            if loaded_hash is not None:  # a recovered row keeps the hash it was deleted with
-                values["loaded_hash"] = loaded_hash
-            model.objects.filter(pk=pk).update(**values)
+        for (model, pk), (name, value) in self.loaded.items():
+            values = {}
+            if any(f.name == "updated_at" for f in model._meta.concrete_fields):
+                values["updated_at"] = now
+            if value is not None:  # a recovered row keeps what it was deleted with
+                values[name] = value
+            if values:
+                model.objects.filter(pk=pk).update(**values)

@@ -124,6 +124,9 @@ class Synonym(models.Model):
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
     word = models.CharField(_("everyday word"), max_length=60)
     means = models.CharField(_("the guide's words"), max_length=100)
+    # What the last load wrote ("" if made in the admin): a row whose `means` differs was
+    # edited in the admin, and the loader will not overwrite it silently.
+    loaded_means = models.CharField(max_length=100, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("synonym")

@@ -345,6 +345,14 @@ def _plan_items(root: Path, records: list[Record], report: ExportReport,
     return planned, conflicts
 
 
+def _synonym_conflicts(entries) -> list[str]:
+    """Synonyms whose file line changed since the last load (the row's `loaded_means`)."""
+    stored = {(row.language, row.word): row.loaded_means for row in Synonym.objects.all()}
+    return [f"{entry.path}: {entry.word} was changed on disk since the last load"
+            for entry in entries
+            if stored.get(entry.key) and stored[entry.key] != entry.means]
+
+
 def _synonym_texts(root: Path, records: list[Record]) -> dict[Path, str]:
     """Each language's synonyms file with the database's synonyms, lines kept where unchanged."""
     stored: dict[str, dict[str, list[str]]] = {}
@@ -394,6 +402,8 @@ def export_content(*, root: Path, dry_run: bool = False, force: bool = False) ->
         if synonyms and synonyms.errors:
             raise ContentValidationError(synonyms.errors)
         planned, conflicts = _plan_items(root, records, report, force)
+        if synonyms:
+            conflicts += _synonym_conflicts(synonyms.entries)
         if conflicts and not force:
             raise ExportConflictError(conflicts)
         writes: dict[Path, str | None] = {}
@@ -432,6 +442,7 @@ def _remove_empty_folders(folder: Path, root: Path) -> None:
 
 def _remember_written(root: Path) -> None:
     """Rows now match their files: store what the loader would, so it finds nothing to do."""
+    Synonym.objects.update(loaded_means=models.F("means"))
     for record in read_content(root):
         kind = record.kind
         obj = _stored(kind, record)

@@ -81,6 +81,7 @@ class _Plan:
     deletes: list[tuple[ContentKind, Any]] = field(default_factory=list)
     synonym_writes: list[SynonymEntry] = field(default_factory=list)
     synonym_deletes: list[int] = field(default_factory=list)  # ids
+    synonym_loaded: list[int] = field(default_factory=list)  # ids now matching their file
     conflicts: list[str] = field(default_factory=list)
     overwritten: list[str] = field(default_factory=list)
 
@@ -127,23 +128,38 @@ def _plan(records: list[Record], report: LoadReport) -> _Plan:
 
 
 def _plan_synonyms(entries: list[SynonymEntry], plan: _Plan, report: LoadReport) -> None:
-    """Synonyms are plain word pairs with no admin edits to protect: replace what changed."""
+    """Replace the synonyms that changed, guarded like the items: a row whose `means`
+    differs from what the last load wrote (or that the admin made) is an admin edit."""
     counts = report.counts.setdefault(SYNONYMS, KindCounts())
     stored = {(row.language, row.word): row for row in Synonym.objects.all()}
     for entry in entries:
         row = stored.pop(entry.key, None)
+        label = f"{SYNONYMS}/{entry.language}/{entry.word} ({entry.path})"
         if row is not None and row.means == entry.means:
             counts.unchanged += 1
+            if row.loaded_means != row.means:  # the admin's edit is in the file now
+                plan.synonym_loaded.append(row.pk)
             continue
         if row is not None:
+            if row.means != row.loaded_means:
+                plan.conflicts.append(f"{label} was changed in the admin since the last load")
+                plan.overwritten.append(label)
             plan.synonym_deletes.append(row.pk)
             counts.updated += 1
         else:
             counts.created += 1
         plan.synonym_writes.append(entry)
     for row in stored.values():
+        label = f"{SYNONYMS}/{row.language}/{row.word}"
+        if not row.loaded_means:
+            plan.conflicts.append(f"{label} was created in the admin and is in no synonyms file")
+            plan.overwritten.append(label)
+        elif row.means != row.loaded_means:
+            plan.conflicts.append(f"{label} was changed in the admin since the last load, and "
+                                  "its file no longer has it")
+            plan.overwritten.append(label)
         plan.synonym_deletes.append(row.pk)
-        report.deleted.append(f"{SYNONYMS}/{row.language}/{row.word}")
+        report.deleted.append(label)
         counts.deleted += 1
 
 
@@ -230,8 +246,10 @@ def _apply(plan: _Plan) -> list[tuple[Record, Any]]:
     for _kind, obj in reversed(plan.deletes):
         obj.delete()
     Synonym.objects.filter(pk__in=plan.synonym_deletes).delete()
-    Synonym.objects.bulk_create([Synonym(language=e.language, word=e.word, means=e.means)
+    Synonym.objects.bulk_create([Synonym(language=e.language, word=e.word, means=e.means,
+                                         loaded_means=e.means)
                                  for e in plan.synonym_writes])
+    Synonym.objects.filter(pk__in=plan.synonym_loaded).update(loaded_means=models.F("means"))
     return saved
 
 

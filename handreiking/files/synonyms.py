@@ -24,6 +24,18 @@ SYNONYMS_FILE = "synonyms.yml"
 MAX_KEY_WORDS = 4
 
 
+def is_everyday_word(word: str) -> bool:
+    """One plain word as search folds it (lowercase, no accents): what a synonym maps from."""
+    return bool(word) and analysis.words(word) == [word] and \
+        len(word) <= Synonym._meta.get_field("word").max_length
+
+
+def is_guide_phrase(means: str) -> bool:
+    """The guide's word or words a synonym maps to: 1 to MAX_KEY_WORDS words."""
+    return 0 < len(analysis.words(means)) <= MAX_KEY_WORDS and \
+        len(means) <= Synonym._meta.get_field("means").max_length
+
+
 @dataclass(frozen=True)
 class SynonymEntry:
     language: str
@@ -83,7 +95,7 @@ def _read_one(path: Path, shown: str, language: str, known: set[str],
         if not isinstance(means, str) or not key_words:
             errors.append(ContentError(shown, "a key must be the guide's word or words", field))
             continue
-        if len(key_words) > MAX_KEY_WORDS or len(field) > max_means:
+        if not is_guide_phrase(field):
             errors.append(ContentError(shown, f"at most {MAX_KEY_WORDS} words and {max_means} "
                                               "characters", field))
             continue
@@ -98,7 +110,7 @@ def _read_one(path: Path, shown: str, language: str, known: set[str],
             continue
         for item in everyday:
             word = str(item) if isinstance(item, (str, int)) else ""
-            if not word or analysis.words(word) != [word] or len(word) > max_word:
+            if not is_everyday_word(word):
                 errors.append(ContentError(
                     shown, f"{item!r} is not one plain word in lowercase without accents "
                            f"(letters and digits, at most {max_word})", field))
