@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from contextlib import nullcontext
 from contextvars import ContextVar
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.db.models import Q
 from django.forms.formsets import all_valid
 from django.http import Http404, HttpResponseBadRequest
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from modeltranslation.admin import (
     TranslationAdmin,
     TranslationStackedInline,
@@ -27,6 +30,7 @@ from . import history, preview, publishing
 from .files.synonyms import is_everyday_word, is_guide_phrase
 from .locking import content_write_lock
 from .models import (
+    REVIEW_INTERVAL_DAYS,
     AgeGroup,
     Case,
     Chapter,
@@ -40,7 +44,7 @@ from .models import (
     Synonym,
     Theme,
 )
-from .schema import LANGUAGES
+from .schema import DEFAULT_LANGUAGE, KINDS_BY_MODEL, LANGUAGES
 from .search.analysis import words
 from .text import normalise_text
 
@@ -112,6 +116,55 @@ class EditConflictForm(NormalisedForm):
         return cleaned
 
 
+class ReviewFilter(admin.SimpleListFilter):
+    """What is overdue: never reviewed, or not for REVIEW_INTERVAL_DAYS."""
+
+    title = _("review")
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", _("Not reviewed for 12 months")), ("never", _("Never reviewed")),
+                ("recent", _("Reviewed in the last 12 months"))]
+
+    def queryset(self, request, queryset):
+        cutoff = timezone.localdate() - timedelta(days=REVIEW_INTERVAL_DAYS)
+        if self.value() == "overdue":
+            return queryset.filter(Q(reviewed__isnull=True) | Q(reviewed__lt=cutoff))
+        if self.value() == "never":
+            return queryset.filter(reviewed__isnull=True)
+        if self.value() == "recent":
+            return queryset.filter(reviewed__gte=cutoff)
+        return queryset
+
+
+class EnglishMissingFilter(admin.SimpleListFilter):
+    """Items with Dutch text whose English is empty (the item's own fields or its parts')."""
+
+    title = _("English")
+    parameter_name = "english"
+
+    def lookups(self, request, model_admin):
+        return [("missing", _("English missing")), ("complete", _("English complete"))]
+
+    def queryset(self, request, queryset):
+        if self.value() not in {"missing", "complete"}:
+            return queryset
+        missing = Q(pk__in=[])
+        kind = KINDS_BY_MODEL[queryset.model]
+        for name in kind.translated:
+            if name not in kind.rendered.values():
+                missing |= Q(**{f"{name}_{DEFAULT_LANGUAGE}__gt": ""}) & Q(**{f"{name}_en": ""})
+        if kind.children:
+            related = kind.children.related_name
+            for name in kind.children.translated:
+                missing |= (Q(**{f"{related}__{name}_{DEFAULT_LANGUAGE}__gt": ""})
+                            & Q(**{f"{related}__{name}_en": ""}))
+        matching = queryset.model.objects.filter(missing).values("pk")
+        if self.value() == "missing":
+            return queryset.filter(pk__in=matching)
+        return queryset.exclude(pk__in=matching)
+
+
 class ContentAdmin(CompareVersionAdmin, TranslationAdmin):
     """Both languages side by side ("title [nl]", "title [en]"), with history.
 
@@ -124,6 +177,23 @@ class ContentAdmin(CompareVersionAdmin, TranslationAdmin):
     """
 
     history_latest_first = True
+    actions = ["mark_reviewed"]
+
+    def get_list_display(self, request):
+        return [*super().get_list_display(request), "reviewed"]
+
+    def get_list_filter(self, request):
+        return [*super().get_list_filter(request), ReviewFilter, EnglishMissingFilter]
+
+    @admin.action(description=_("Mark as reviewed today"), permissions=["change"])
+    def mark_reviewed(self, request, queryset):
+        """Today's date on each item (shown on its page; `exportcontent` writes it to the
+        files). `updated_at` moves too, so a form opened before cannot undo the mark."""
+        count = queryset.update(reviewed=timezone.localdate(), updated_at=timezone.now())
+        publishing.publish()
+        self.message_user(request, ngettext("%(count)d item marked as reviewed today.",
+                                            "%(count)d items marked as reviewed today.",
+                                            count) % {"count": count})
 
     form = EditConflictForm
     search_fields = ["slug", "title_nl", "title_en"]
@@ -343,13 +413,23 @@ class ThemeAdmin(ContentAdmin):
 class GlossaryTermAdmin(ContentAdmin):
     list_display = ["title", "slug", "aliases", "updated_at"]
     search_fields = [*ContentAdmin.search_fields, "aliases_nl", "body_nl", "body_en"]
-    filter_horizontal = ["related"]
+    autocomplete_fields = ["related"]
 
 
 @admin.register(HelpOrganisation)
 class HelpOrganisationAdmin(ContentAdmin):
-    list_display = ["title", "category", "website", "phone", "in_appendix"]
+    list_display = ["title", "category", "website", "phone", "in_appendix", "contact_checked"]
     list_filter = ["category", "in_appendix"]
+    actions = [*ContentAdmin.actions, "mark_contact_checked"]
+
+    @admin.action(description=_("Contact details checked today"), permissions=["change"])
+    def mark_contact_checked(self, request, queryset):
+        count = queryset.update(contact_checked=timezone.localdate(), updated_at=timezone.now())
+        publishing.publish()
+        self.message_user(request, ngettext(
+            "%(count)d organisation's contact details marked as checked today.",
+            "%(count)d organisations' contact details marked as checked today.",
+            count) % {"count": count})
     search_fields = [*ContentAdmin.search_fields, "body_nl", "website"]
 
 
@@ -384,7 +464,8 @@ class CaseAdmin(ContentAdmin):
     list_display = ["title", "name", "age", "updated_at"]
     list_filter = ["age_groups", "themes"]
     search_fields = [*ContentAdmin.search_fields, "name", "story_nl", "advice_nl"]
-    filter_horizontal = ["age_groups", "themes", "terms", "organisations"]
+    filter_horizontal = ["age_groups", "themes"]
+    autocomplete_fields = ["chapter", "terms", "organisations"]
 
 
 class QuestionInline(TranslationTabularInline):
@@ -400,6 +481,7 @@ class QuestionListAdmin(ContentAdmin):
     list_filter = ["kind", "chapter", "age_groups", "themes"]
     list_select_related = ["chapter", "section"]
     filter_horizontal = ["age_groups", "themes"]
+    autocomplete_fields = ["chapter", "section"]
     inlines = [QuestionInline]
 
 
@@ -415,5 +497,6 @@ class StepPlanAdmin(ContentAdmin):
     list_display = ["title", "kind", "chapter", "updated_at"]
     list_filter = ["kind", "chapter", "age_groups"]
     list_select_related = ["chapter"]
-    filter_horizontal = ["age_groups", "themes", "organisations"]
+    filter_horizontal = ["age_groups", "themes"]
+    autocomplete_fields = ["chapter", "section", "organisations"]
     inlines = [StepInline]

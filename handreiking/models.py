@@ -8,8 +8,17 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models, transaction
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+
+
+def validate_not_in_the_future(value) -> None:
+    if value and value > timezone.localdate():
+        raise ValidationError(_("A check cannot be dated in the future."), code="future")
+
+
+# Review dates older than this are overdue in the admin ("not reviewed for 12 months").
+REVIEW_INTERVAL_DAYS = 365
 
 
 class ContentItem(models.Model):
@@ -31,6 +40,11 @@ class ContentItem(models.Model):
     )
     loaded_hash = models.CharField(max_length=64, blank=True, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    reviewed = models.DateField(
+        _("last reviewed"), null=True, blank=True, validators=[validate_not_in_the_future],
+        help_text=_("When an editor last checked this text against the guide and the facts. "
+                    "Shown on its page."),
+    )
 
     class Meta:
         abstract = True
@@ -167,6 +181,11 @@ class HelpOrganisation(ContentItem):
     website = models.URLField(_("website"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True, validators=[validate_phone])
     in_appendix = models.BooleanField(_("listed in the appendix"), default=False)
+    contact_checked = models.DateField(
+        _("contact details checked"), null=True, blank=True,
+        validators=[validate_not_in_the_future],
+        help_text=_("When the website and phone number were last checked at the source."),
+    )
     sources = models.JSONField(
         _("sources of contact details"),
         default=dict,

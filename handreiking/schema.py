@@ -289,9 +289,17 @@ def _plain(value: Any) -> Any:
     return "" if value is None else value
 
 
+# Keys added after items were first loaded: left out of the fingerprint while empty, so
+# the rows loaded before them keep their fingerprint (and are not taken for admin edits).
+LATER_KEYS = ("reviewed", "contact_checked")
+
+
 def fingerprint(shape: dict[str, Any]) -> str:
     """A stable hash of an item's values, refs and children (files and rows alike)."""
-    data = json.dumps(shape, sort_keys=True, ensure_ascii=False, default=str)
+    values = {name: value for name, value in shape.get("values", {}).items()
+              if not (name in LATER_KEYS and value in ("", None))}
+    data = json.dumps({**shape, "values": values}, sort_keys=True, ensure_ascii=False,
+                      default=str)
     return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
 
@@ -304,16 +312,16 @@ TAGS = ("age_groups", "themes")
 KINDS: tuple[ContentKind, ...] = (
     ContentKind(
         "age-groups", AgeGroup,
-        keys=("title", "slug", "order", "min_age", "max_age", "school_groups"),
+        keys=("title", "slug", "order", "min_age", "max_age", "school_groups", "reviewed"),
         body=Body("description"),
         translated=("title", "school_groups", "description"), rendered={},
     ),
     ContentKind(
-        "themes", Theme, keys=("title", "slug", "order"), body=Body("description"),
+        "themes", Theme, keys=("title", "slug", "order", "reviewed"), body=Body("description"),
         translated=("title", "description"), rendered={},
     ),
     ContentKind(
-        "glossary", GlossaryTerm, keys=("title", "slug", "order", "aliases", "related"),
+        "glossary", GlossaryTerm, keys=("title", "slug", "order", "aliases", "related", "reviewed"),
         body=Body("body", required=True), lines=("aliases",),
         translated=("title", "aliases", "body", "body_html"), rendered={"body": "body_html"},
         search=Searchable(SearchDocument.Kind.TERM, extra=lambda term: term.aliases),
@@ -321,21 +329,21 @@ KINDS: tuple[ContentKind, ...] = (
     ContentKind(
         "organisations", HelpOrganisation,
         keys=("title", "slug", "order", "category", "audiences", "website", "phone",
-              "in_appendix", "sources"),
+              "in_appendix", "sources", "contact_checked", "reviewed"),
         body=Body("body", required=True),
         translated=("title", "body", "body_html"), rendered={"body": "body_html"},
         search=Searchable(SearchDocument.Kind.ORGANISATION,
                           extra=lambda org: str(org.get_category_display())),
     ),
     ContentKind(
-        "chapters", Chapter, keys=("title", "slug", "order", "number", "summary"),
+        "chapters", Chapter, keys=("title", "slug", "order", "number", "summary", "reviewed"),
         body=Body("body"), pattern="*/_index.md", slug_from_folder=True,
         translated=("title", "summary", "body", "body_html"), rendered={"body": "body_html"},
         search=Searchable(SearchDocument.Kind.CHAPTER, extra=lambda ch: ch.summary,
                           context=str),
     ),
     ContentKind(
-        "sections", Section, keys=("title", "slug", "order", "show_title", *TAGS),
+        "sections", Section, keys=("title", "slug", "order", "show_title", *TAGS, "reviewed"),
         body=Body("body"), folder="chapters", pattern="*/[!_]*.md", parent="chapter",
         translated=("title", "body", "body_html"), rendered={"body": "body_html"},
         search=Searchable(SearchDocument.Kind.SECTION, context=_chapter_context, aged=True),
@@ -343,7 +351,7 @@ KINDS: tuple[ContentKind, ...] = (
     ContentKind(
         "cases", Case,
         keys=("title", "slug", "order", "name", "age", "summary", "chapter", *TAGS, "terms",
-              "organisations"),
+              "organisations", "reviewed"),
         body=MarkedBody("story", "advice", ADVICE_MARKER),
         translated=("title", "summary", "story", "story_html", "advice", "advice_html"),
         rendered={"story": "story_html", "advice": "advice_html"},
@@ -353,7 +361,8 @@ KINDS: tuple[ContentKind, ...] = (
     ),
     ContentKind(
         "questions", QuestionList,
-        keys=("title", "slug", "order", "kind", "chapter", "section", *TAGS, "questions"),
+        keys=("title", "slug", "order", "kind", "chapter", "section", *TAGS, "questions",
+              "reviewed"),
         body=Body("body"),
         translated=("title", "body", "body_html"), rendered={"body": "body_html"},
         children=Children(Question, "question_list", fields=("text",), translated=("text",),
@@ -362,7 +371,8 @@ KINDS: tuple[ContentKind, ...] = (
     ),
     ContentKind(
         "step-plans", StepPlan,
-        keys=("title", "slug", "order", "kind", "chapter", "section", *TAGS, "organisations"),
+        keys=("title", "slug", "order", "kind", "chapter", "section", *TAGS, "organisations",
+              "reviewed"),
         body=HeadedBody("body"),
         translated=("title", "body", "body_html"), rendered={"body": "body_html"},
         children=Children(Step, "plan", fields=("title", "body"), translated=("title", "body"),

@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -95,6 +96,8 @@ def render_key(kind: ContentKind, name: str, value: Any, *, plain_text: bool = F
     if name in kind.lines:
         items = value.split("\n") if value else []
         return f"{name}: [{', '.join(_quoted(item) for item in items)}]\n"
+    if isinstance(value, date):
+        return f"{name}: {value.isoformat()}\n"
     if isinstance(value, bool):
         return f"{name}: {'true' if value else 'false'}\n"
     if isinstance(value, int):
@@ -171,7 +174,7 @@ def _render(kind: ContentKind, wanted: dict[str, Any], defaults: dict[str, Any],
         old_block = old.header.blocks.get(name) if old else None
         if old_block is not None and _value_of(kind, name, old_block) == value:
             header += old_block  # unchanged: kept as written
-        elif old_block is not None or value != defaults.get(name):
+        elif old_block is not None or not _is_default(value, defaults.get(name)):
             plain = bool(old_block and not old_block.split(":", 1)[1].strip().startswith('"'))
             header += render_key(kind, name, value, plain_text=plain)
     if old is not None:
@@ -181,6 +184,11 @@ def _render(kind: ContentKind, wanted: dict[str, Any], defaults: dict[str, Any],
         return f"---\n{header}---{before}{new_body}{after}" if new_body else \
             f"---\n{header}---\n"
     return f"---\n{header}---\n\n{body}\n" if body else f"---\n{header}---\n"
+
+
+def _is_default(value: Any, default: Any) -> bool:
+    """Whether leaving the key out reads back as `value` (an empty date is None or "")."""
+    return value == default or (value in ("", None) and default in ("", None))
 
 
 def _key_order(kind: ContentKind, old_keys: list[str], wanted: dict[str, Any]) -> list[str]:

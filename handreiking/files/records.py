@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -131,6 +132,17 @@ def read_value(kind: ContentKind, name: str, value: Any) -> Any:
                 not isinstance(k, str) or _text(v) is None for k, v in value.items()):
             raise ValueError('must be a mapping of text to text, e.g. {website: "…"}')
         return {k: _text(v) for k, v in value.items()}
+    if isinstance(model_field, models.DateField):
+        if value is None:
+            return None
+        if isinstance(value, str):
+            try:
+                return date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        elif isinstance(value, date) and not isinstance(value, datetime):
+            return value
+        raise ValueError(f"must be a date written as 2026-11-23, not {value!r}")
     if isinstance(model_field, TEXT_FIELDS):
         text = _text(value)
         if text is None:
