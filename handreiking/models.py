@@ -83,7 +83,7 @@ class Theme(ContentItem):
         constraints = [models.UniqueConstraint(fields=["slug"], name="theme_unique_slug")]
 
     def get_absolute_url(self) -> str:
-        return reverse("handreiking:case-list") + f"?theme={self.slug}"
+        return reverse("handreiking:theme-detail", kwargs={"slug": self.slug})
 
 
 class Tagged(models.Model):

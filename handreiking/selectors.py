@@ -1,17 +1,29 @@
-"""Read-side page assembly shared by pages: the chapter outline under an age filter.
+"""Read-side page assembly shared by pages: the chapter outline under an age filter,
+where a part of a chapter is named, and a theme's page.
 
-The chapter page uses it today; the classroom mode and the whole-guide PDF are meant
-to use the same outline, so it lives here and not in a view.
+The chapter page uses the outline today; the classroom mode and the whole-guide PDF
+are meant to use the same outline, so it lives here and not in a view.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 
 from .agefilter import fits
-from .models import AgeGroup, Chapter, QuestionList, Section, Step, StepPlan
+from .models import (
+    AgeGroup,
+    Case,
+    Chapter,
+    GlossaryTerm,
+    QuestionList,
+    Section,
+    Step,
+    StepPlan,
+    Theme,
+)
 
 PLAN_PREFETCH = [
     Prefetch("steps", queryset=Step.objects.order_by("order")),
@@ -121,3 +133,93 @@ def chapter_outline(chapter: Chapter, age: AgeGroup | None) -> ChapterOutline:
         cases=cases,
         hidden_count=hidden,
     )
+
+
+# --- Where a part of a chapter is named ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PartLink:
+    """A link to a part of a chapter, named by what the reader sees there.
+
+    `named_by` is the part itself when the chapter page shows its title; else the
+    nearest part above it whose title is shown; else the chapter. An untitled part's
+    editorial title is for the admin only: it is no heading on the page.
+    """
+
+    section: Section
+    named_by: Section | Chapter
+
+    @property
+    def chapter(self) -> Chapter:
+        return self.section.chapter
+
+    @property
+    def anchor(self) -> str:
+        return self.section.slug
+
+
+def part_links(sections: list[Section]) -> list[PartLink]:
+    """PartLinks for these sections (in the order given), one query per chapter involved."""
+    chapters: dict[int, list[Section]] = {}
+    for section in sections:
+        chapters.setdefault(section.chapter_id, [])
+    for sibling in Section.objects.filter(chapter_id__in=chapters).order_by("order", "title"):
+        chapters[sibling.chapter_id].append(sibling)
+    links = []
+    for section in sections:
+        named_by: Section | Chapter = section.chapter
+        for sibling in chapters[section.chapter_id]:
+            if sibling.show_title:
+                named_by = sibling
+            if sibling.pk == section.pk:
+                break
+        links.append(PartLink(section=section, named_by=named_by))
+    return links
+
+
+# --- A theme's page -------------------------------------------------------------------------------
+
+TERM_MARKER = re.compile(r'data-term="([a-z0-9-]+)"')
+
+
+@dataclass
+class ThemePage:
+    theme: Theme
+    parts: list[PartLink]  # the chapter parts tagged with the theme, in reading order
+    cases: list[Case]
+    question_lists: list[QuestionList]
+    step_plans: list[StepPlan]
+    terms: list[GlossaryTerm]  # the terms those texts explain (linked or named)
+    hidden_count: int  # tagged items the age filter hides
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.parts or self.cases or self.question_lists or self.step_plans)
+
+
+def theme_page(theme: Theme, age: AgeGroup | None) -> ThemePage:
+    """Everything the guide has on one theme, from the tags the content carries."""
+    sections = list(theme.section_set.select_related("chapter").prefetch_related("age_groups")
+                    .order_by("chapter__number", "order", "title"))
+    cases = list(theme.case_set.prefetch_related("age_groups", "terms").order_by("order"))
+    lists = list(theme.questionlist_set.prefetch_related(*QUESTION_PREFETCH)
+                 .select_related("chapter").order_by("order"))
+    plans = list(theme.stepplan_set.prefetch_related("age_groups").order_by("order"))
+    everything = [*sections, *cases, *lists, *plans]
+    shown = [item for item in everything if fits(age, item.age_groups.all())]
+    visible = set(map(id, shown))
+
+    def kept(items):
+        return [item for item in items if id(item) in visible]
+
+    sections, cases, lists, plans = kept(sections), kept(cases), kept(lists), kept(plans)
+    slugs: set[str] = set()
+    for section in sections:
+        slugs.update(TERM_MARKER.findall(section.body_html or ""))
+    for case in cases:
+        slugs.update(TERM_MARKER.findall((case.story_html or "") + (case.advice_html or "")))
+        slugs.update(term.slug for term in case.terms.all())
+    terms = sorted(GlossaryTerm.objects.filter(slug__in=slugs), key=lambda t: t.title.casefold())
+    return ThemePage(theme=theme, parts=part_links(sections), cases=cases, question_lists=lists,
+                     step_plans=plans, terms=terms, hidden_count=len(everything) - len(shown))

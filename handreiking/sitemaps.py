@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from .models import Case, Chapter, GlossaryTerm, StepPlan
+from .models import Case, Chapter, GlossaryTerm, StepPlan, Theme
 
 
 class _I18nSitemap(Sitemap):
@@ -49,6 +49,11 @@ class GlossarySitemap(_I18nSitemap):
         return GlossaryTerm.objects.all()
 
 
+class ThemeSitemap(_I18nSitemap):
+    def items(self):
+        return Theme.objects.all()
+
+
 class StepPlanSitemap(_I18nSitemap):
     def items(self):
         return StepPlan.objects.exclude(kind=StepPlan.Kind.CHILD_TIPS)
@@ -60,4 +65,5 @@ SITEMAPS = {
     "cases": CaseSitemap,
     "glossary": GlossarySitemap,
     "step-plans": StepPlanSitemap,
+    "themes": ThemeSitemap,
 }

@@ -17,6 +17,7 @@ site_patterns = [
     path(_("chapters/<slug:slug>/"), views.chapter_detail, name="chapter-detail"),
     path(_("cases/"), views.case_list, name="case-list"),
     path(_("cases/<slug:slug>/"), views.case_detail, name="case-detail"),
+    path(_("themes/<slug:slug>/"), views.theme_detail, name="theme-detail"),
     path(_("glossary/"), views.glossary, name="glossary"),
     path(_("glossary/<slug:slug>/"), views.glossary_detail, name="glossary-detail"),
     path(_("help/"), views.organisation_list, name="organisation-list"),

@@ -33,7 +33,7 @@ from .models import (
 )
 from .page_parameters import AGE, KIND, PAGE, QUERY, RESULTS_PER_PAGE, THEME, reads
 from .schema import LANGUAGES
-from .selectors import PLAN_PREFETCH, QUESTION_PREFETCH, chapter_outline
+from .selectors import PLAN_PREFETCH, QUESTION_PREFETCH, chapter_outline, part_links, theme_page
 
 
 def _plans():
@@ -124,6 +124,14 @@ def case_detail(request, slug):
 
 @reads(AGE)
 @require_safe
+def theme_detail(request, slug):
+    theme = get_object_or_404(Theme, slug=slug)
+    page = theme_page(theme, selected_age_group(request))
+    return render(request, "handreiking/theme_detail.html", {"page": page, "theme": theme})
+
+
+@reads(AGE)
+@require_safe
 def glossary(request):
     terms = list(GlossaryTerm.objects.all())
     letters: OrderedDict[str, list] = OrderedDict()
@@ -139,8 +147,10 @@ def glossary(request):
 def glossary_detail(request, slug):
     term = get_object_or_404(GlossaryTerm.objects.prefetch_related("related"), slug=slug)
     occurrences = {
-        "sections": Section.objects.select_related("chapter")
-                    .filter(_links_to(term, "body_html")),
+        # Named by the heading the reader will see there, not an untitled part's own title.
+        "parts": part_links(list(Section.objects.select_related("chapter")
+                                 .filter(_links_to(term, "body_html"))
+                                 .order_by("chapter__number", "order"))),
         "cases": Case.objects.filter(_links_to(term, "story_html", "advice_html")
                                      | Q(terms=term)).distinct(),
         "steps": Step.objects.select_related("plan").filter(_links_to(term, "body_html")),

@@ -33,7 +33,8 @@ VALUES = {AGE: "kleuters", THEME: "online-pesten", KIND: "case", PAGE: "2", QUER
 OWN_VALUES = {("search-suggestions", QUERY): "sext"}
 # The slug of each detail page's item.
 SLUGS = {"chapter-detail": "themas-in-de-klas", "case-detail": "tess",
-         "glossary-detail": "grooming", "stepplan-detail": "bij-een-incident"}
+         "glossary-detail": "grooming", "stepplan-detail": "bij-een-incident",
+         "theme-detail": "naaktbeelden"}
 # What the search pages need for their other parameters to matter.
 BASE = {"search": {QUERY: "pesten"}}
 

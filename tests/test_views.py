@@ -160,7 +160,7 @@ def test_glossary_has_letters_anchors_and_permalinks(client, loaded):
 def test_term_page_lists_where_it_occurs(client, loaded):
     response = client.get(url("glossary-detail", {"slug": "grooming"}))
     assert any(c.slug == "tess" for c in response.context["occurrences"]["cases"])
-    assert response.context["occurrences"]["sections"]
+    assert response.context["occurrences"]["parts"]
 
 
 def test_organisations_grouped_with_acute_first_and_real_links(client, loaded):

@@ -23,6 +23,8 @@ PAGE_TYPES = [
     "/nl/stappenplannen/bij-een-incident/",
     "/nl/tips-voor-kinderen/",
     "/nl/gespreksvragen/?age=kleuters",
+    "/nl/themas/naaktbeelden/",
+    "/nl/themas/consent/?age=bovenbouw",
     "/nl/zoeken/",
     "/nl/zoeken/?q=gepest",
     "/nl/zoeken/?q=naaktfoto+doorgestuurd",

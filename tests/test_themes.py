@@ -1,0 +1,95 @@
+"""Theme pages (issue #21): everything on a theme, no dead ends, parts named as shown."""
+
+import re
+from http import HTTPStatus
+
+import pytest
+from django.utils import translation
+
+from handreiking.models import Section, Theme
+from handreiking.selectors import part_links
+
+pytestmark = pytest.mark.django_db
+LANGUAGES = ("nl", "en")
+
+
+def theme_links(html: str, language: str) -> set[str]:
+    prefix = "/nl/themas/" if language == "nl" else "/en/themes/"
+    return set(re.findall(rf'href="({re.escape(prefix)}[a-z0-9-]+/)"', html))
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_theme_link_on_the_home_page_leads_to_a_full_theme_page(client, loaded, language):
+    home = client.get(f"/{language}/").content.decode()
+    links = theme_links(home, language)
+    assert len(links) == Theme.objects.count() == 10
+    for link in links:
+        page = client.get(link)
+        assert page.status_code == HTTPStatus.OK, link
+        text = page.content.decode()
+        assert text.count('class="app-occurrences"') + text.count("app-card--case") >= 1, link
+        assert "Nothing on this theme" not in text and "Er is niets over dit thema" not in text
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_part_on_a_theme_page_is_named_by_a_heading_its_target_shows(
+        client, loaded, language):
+    for theme in Theme.objects.all():
+        with translation.override(language):
+            page = client.get(theme.get_absolute_url()).content.decode()
+        parts = re.findall(r'<li><a href="(/[^"#]+)#([a-z0-9-]+)">(.*?)</a></li>', page)
+        assert parts or theme.section_set.count() == 0, theme.slug
+        for path, anchor, label in parts:
+            target = client.get(path).content.decode()
+            assert f'id="{anchor}"' in target, (theme.slug, anchor)
+            heading = re.sub(r"<[^>]+>", "", label).split(" — ")[-1].split(". ", 1)[-1]
+            headings = [re.sub(r"<[^>]+>", "", h) for h in
+                        re.findall(r"<h[12][^>]*>(.*?)</h[12]>", target, flags=re.S)]
+            assert any(heading.strip() in h for h in headings), (theme.slug, heading)
+
+
+def test_an_untitled_part_is_named_by_the_nearest_shown_heading_above_it(loaded):
+    untitled = Section.objects.filter(show_title=False).select_related("chapter").first()
+    assert untitled is not None
+    (link,) = part_links([untitled])
+    assert link.named_by != untitled
+    if isinstance(link.named_by, Section):
+        assert link.named_by.show_title
+        assert link.named_by.order <= untitled.order
+    assert link.anchor == untitled.slug
+
+
+def test_the_age_filter_narrows_a_theme_page_and_says_what_it_hid(client, loaded):
+    all_ages = client.get("/nl/themas/naaktbeelden/").content.decode()
+    young = client.get("/nl/themas/naaktbeelden/?age=kleuters").content.decode()
+    assert young.count("<li") < all_ages.count("<li")
+    assert "voor een andere leeftijdsgroep en zijn verborgen" in young or \
+        "voor een andere leeftijdsgroep en is verborgen" in young
+    assert 'href="/nl/hoofdstukken/' in young and "?age=kleuters#" in young
+
+
+def test_an_unknown_theme_is_a_friendly_404(client, loaded):
+    response = client.get("/nl/themas/bestaat-niet/")
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    assert "zoeken" in response.content.decode().lower()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_glossarys_appears_in_names_parts_by_headings_their_page_shows(
+        client, loaded, language):
+    from handreiking.models import GlossaryTerm
+
+    for term in GlossaryTerm.objects.all():
+        with translation.override(language):
+            page = client.get(term.get_absolute_url()).content.decode()
+        block = page.split('class="app-occurrences"', 1)[-1].split("</ul>", 1)[0]
+        for path, anchor, label in re.findall(
+                r'<li><a href="(/[^"#]+/)#([a-z0-9-]+)">(.*?)</a></li>', block):
+            if "-stap-" in anchor:
+                continue
+            target = client.get(path).content.decode()
+            assert f'id="{anchor}"' in target, (term.slug, anchor)
+            heading = re.sub(r"<[^>]+>", "", label).split(" — ")[-1].split(". ", 1)[-1]
+            headings = [re.sub(r"<[^>]+>", "", h) for h in
+                        re.findall(r"<h[12][^>]*>(.*?)</h[12]>", target, flags=re.S)]
+            assert any(heading.strip() in h for h in headings), (term.slug, heading)
