@@ -547,8 +547,9 @@ class SearchIndexState(models.Model):
     # documents each term occurs. Search ranks its candidates with these (BM25F, the same
     # on every database) and does not require the most widespread terms.
     statistics = models.JSONField(default=dict)
-    # search.analysis.VERSION the terms were made with: a deploy that changes how words
-    # are analysed re-indexes on its next load, even when no content changed.
+    # search.indexing.INDEX_VERSION (the analysis of words and the shape of documents) the
+    # index was made with: a deploy that changes either re-indexes on its next load, even
+    # when no content changed.
     analysis = models.PositiveIntegerField(default=0)
 
     def __str__(self) -> str:

@@ -163,6 +163,7 @@ class Searchable:
     context: Callable[[Any], str] = lambda obj: ""  # shown above the hit ("3. Chapter title")
     aged: bool = False  # carries the item's age groups for the age filter
     child_kind: str | None = None  # one document per child as well (a plan's steps)
+    title: Callable[[Any], str] = lambda obj: obj.title  # the hit's title, as its page shows it
 
 
 # --- The kind declaration ------------------------------------------------------------------------
@@ -303,6 +304,15 @@ def fingerprint(shape: dict[str, Any]) -> str:
     return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
 
+def _shown_heading(section) -> str:
+    """An untitled part is found under the heading the reader sees above it (its editorial
+    title is for the admin only): the nearest shown section title, else the chapter's."""
+    from .selectors import part_links
+
+    (link,) = part_links([section])
+    return link.named_by.title
+
+
 def _chapter_context(obj) -> str:
     return str(obj.chapter) if obj.chapter_id else ""
 
@@ -346,7 +356,8 @@ KINDS: tuple[ContentKind, ...] = (
         "sections", Section, keys=("title", "slug", "order", "show_title", *TAGS, "reviewed"),
         body=Body("body"), folder="chapters", pattern="*/[!_]*.md", parent="chapter",
         translated=("title", "body", "body_html"), rendered={"body": "body_html"},
-        search=Searchable(SearchDocument.Kind.SECTION, context=_chapter_context, aged=True),
+        search=Searchable(SearchDocument.Kind.SECTION, context=_chapter_context, aged=True,
+                          title=_shown_heading),
     ),
     ContentKind(
         "cases", Case,

@@ -93,3 +93,14 @@ def test_the_glossarys_appears_in_names_parts_by_headings_their_page_shows(
             headings = [re.sub(r"<[^>]+>", "", h) for h in
                         re.findall(r"<h[12][^>]*>(.*?)</h[12]>", target, flags=re.S)]
             assert any(heading.strip() in h for h in headings), (term.slug, heading)
+
+
+def test_search_shows_an_untitled_part_under_the_heading_its_page_shows(client, loaded):
+    from handreiking.models import SearchDocument
+
+    untitled = Section.objects.filter(show_title=False).select_related("chapter")
+    documents = SearchDocument.objects.filter(kind=SearchDocument.Kind.SECTION, language="nl")
+    for section in untitled:
+        document = documents.get(url=section.get_absolute_url())
+        (link,) = part_links([section])
+        assert document.title == link.named_by.title != section.title

@@ -77,10 +77,14 @@ def _kind_documents(kind: ContentKind, language: str):
                          for target in kind.children.rendered.values()]
         url, ages = obj.get_absolute_url(), _ages(obj) if spec.aged else ""
         document = SearchDocument(
-            kind=spec.kind, language=language, visible_in=language, url=url, title=obj.title,
+            kind=spec.kind, language=language, visible_in=language, url=url,
+            title=spec.title(obj),
             context=spec.context(obj), extra=spec.extra(obj) or "",
             body=" ".join(part for part in body if part), age_groups=ages,
             term_slug=obj.slug if spec.kind == SearchDocument.Kind.TERM else "")
+        # Shown: the heading the reader sees on the page. Ranked: the item's own title, which
+        # for an untitled part still says what it is about (it is never shown).
+        document.ranked_title = obj.title
         document.identity = (kind.name, obj.pk)
         yield document
         if spec.child_kind:
@@ -118,11 +122,18 @@ def build_documents() -> list[SearchDocument]:
     return documents
 
 
+def _ranked(document: SearchDocument, source: str) -> str:
+    """The text a field is ranked on: the stored one, except an item's own title."""
+    if source == "title":
+        return getattr(document, "ranked_title", document.title)
+    return getattr(document, source)
+
+
 def _vocabulary(documents) -> dict[str, Counter]:
     counts: dict[str, Counter] = {}
     for document in documents:
         counter = counts.setdefault(document.language, Counter())
-        for text in (document.title, document.extra, document.body):
+        for text in (_ranked(document, "title"), document.extra, document.body):
             counter.update(analysis.words(text))
     return counts
 
@@ -167,10 +178,17 @@ def _terms(vocabulary, synonyms, concepts) -> list[SearchTerm]:
             for (language, word), count in counts.items()]
 
 
+# How documents are made from the content; with analysis.VERSION it says whether an index
+# is current. 2: an untitled part is shown under the heading its page shows.
+DOCUMENTS_VERSION = 2
+INDEX_VERSION = analysis.VERSION * 1000 + DOCUMENTS_VERSION
+
+
 def index_is_stale() -> bool:
-    """Whether the index was made by another version of the analysis (or never made)."""
+    """Whether the index was made by another version of the analysis or of the documents
+    (or never made): a deploy that changed either re-indexes on its next load."""
     made_with = SearchIndexState.objects.filter(pk=1).values_list("analysis", flat=True).first()
-    return made_with != analysis.VERSION
+    return made_with != INDEX_VERSION
 
 
 def rebuild_index() -> int:
@@ -196,7 +214,7 @@ def analyse_documents(documents: list[SearchDocument],
             (source for source, _target in FIELDS), 0), "spread": Counter()})
         found: set[str] = set()
         for source, target in FIELDS:
-            terms = analysis.index_terms(getattr(document, source), language, words, cache)
+            terms = analysis.index_terms(_ranked(document, source), language, words, cache)
             setattr(document, target, " ".join(terms))
             found.update(terms)
             stats["lengths"][source] += len(terms)
@@ -234,7 +252,7 @@ def index_documents(documents: list[SearchDocument], *,
         get_backend().rebuild()
         state, _created = SearchIndexState.objects.get_or_create(pk=1)
         state.version = time.time_ns()
-        state.analysis = analysis.VERSION
+        state.analysis = INDEX_VERSION
         state.statistics = {language: {
             "documents": stats["documents"],
             "average": {source: total / stats["documents"]
