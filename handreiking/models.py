@@ -477,7 +477,9 @@ class SearchDocument(models.Model):
         TERM = "term", _("Glossary term")
         ORGANISATION = "organisation", _("Help organisation")
         STEP_PLAN = "stepplan", _("Step plan")
-        STEP = "step", _("Step")
+        # A step of the victim's plan, a point of a school plan, a tip for children: only
+        # the first are numbered steps in the guide, so the label names none of them.
+        STEP = "step", _("Part of a step plan")
         QUESTIONS = "questions", _("Discussion questions")
 
     kind = models.CharField(max_length=20, choices=Kind.choices)

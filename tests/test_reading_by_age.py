@@ -559,3 +559,18 @@ def test_mind_korrelatie_is_advice_not_victim_support(client, loaded):
               for g in client.get("/nl/hulp/").context["groups"]}
     assert "mind-korrelatie" in groups["information"]
     assert "mind-korrelatie" not in groups.get("victim-support", [])
+
+
+@pytest.mark.parametrize(("language", "step"), [("nl", "Stap"), ("en", "Step")])
+def test_search_calls_no_point_or_tip_a_step(client, loaded, language, step):
+    """A school plan's points and the children's tips are not steps (issue #21), in search
+    results and in its type filter; a school plan's checklist speaks of points."""
+    path = "/nl/zoeken/" if language == "nl" else "/en/search/"
+    for query in ("beleid evalueren", "tips voor kinderen", "bewijs bewaren"):
+        html = _main(client.get(path, {"q": query}).content.decode())
+        assert f">{step} ·" not in html and f"{step} · " not in _text(html), query
+        assert f'<option value="step">{step}</option>' not in html
+    with translation.override(language):
+        plan = StepPlan.objects.get(slug="bij-een-incident")
+        checklist = _main(client.get(plan.get_absolute_url()).content.decode())
+    assert ("punten" if language == "nl" else "points") in checklist
