@@ -123,7 +123,11 @@ class GlossaryTerm(ContentItem):
 
     @property
     def alias_list(self) -> list[str]:
-        return [line.strip() for line in (self.aliases or "").splitlines() if line.strip()]
+        """The other names to show: not one the title already says ("Revenge porn
+        (wraakporno)" needs no "Also: revenge porn")."""
+        title = self.title.casefold()
+        return [line.strip() for line in (self.aliases or "").splitlines()
+                if line.strip() and line.strip().casefold() not in title]
 
 
 class Synonym(models.Model):

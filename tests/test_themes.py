@@ -104,3 +104,12 @@ def test_search_shows_an_untitled_part_under_the_heading_its_page_shows(client, 
         document = documents.get(url=section.get_absolute_url())
         (link,) = part_links([section])
         assert document.title == link.named_by.title != section.title
+
+
+def test_an_alias_the_title_already_says_is_not_listed_again(client, loaded):
+    page = client.get("/en/glossary/wraakporno/").content.decode()
+    assert "Revenge porn (wraakporno)" in page
+    assert "The guide also uses:" not in page
+    assert "Also: revenge porn" not in client.get("/en/glossary/").content.decode()
+    sexting = client.get("/nl/begrippen/sexting/").content.decode()
+    assert "sext<" not in sexting and "De handreiking gebruikt ook" not in sexting
