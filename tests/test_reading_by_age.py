@@ -13,6 +13,7 @@ from html.parser import HTMLParser
 from http import HTTPStatus
 
 import pytest
+from django.conf import settings
 from django.utils import translation
 
 from handreiking.files.loader import load_content
@@ -574,3 +575,25 @@ def test_search_calls_no_point_or_tip_a_step(client, loaded, language, step):
         plan = StepPlan.objects.get(slug="bij-een-incident")
         checklist = _main(client.get(plan.get_absolute_url()).content.decode())
     assert ("punten" if language == "nl" else "points") in checklist
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_without_a_filter_an_age_part_is_a_bordered_labelled_region(client, loaded, language):
+    """Where an age-labelled part ends is visible and announced (issue #21)."""
+    from handreiking.models import Section
+
+    aged = [s for s in Section.objects.select_related("chapter").prefetch_related("age_groups")
+            if s.age_groups.exists()]
+    assert aged
+    for section in aged:
+        with translation.override(language):
+            html = client.get(section.chapter.get_absolute_url()).content.decode()
+        opening = re.search(rf'<section class="([^"]*)" id="{section.slug}"([^>]*)>', html)
+        assert opening, section.slug
+        assert "app-section--aged" in opening[1]
+        assert "aria-labelledby=" in opening[2] or "aria-label=" in opening[2], section.slug
+    general = Section.objects.filter(age_groups__isnull=True).first()
+    html = client.get(general.chapter.get_absolute_url()).content.decode()
+    assert re.search(rf'<section class="app-section" id="{general.slug}"', html)
+    print_css = (settings.BASE_DIR / "static/css/print.css").read_text()
+    assert ".app-section--aged" in print_css
