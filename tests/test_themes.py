@@ -113,3 +113,18 @@ def test_an_alias_the_title_already_says_is_not_listed_again(client, loaded):
     assert "Also: revenge porn" not in client.get("/en/glossary/").content.decode()
     sexting = client.get("/nl/begrippen/sexting/").content.decode()
     assert "sext<" not in sexting and "De handreiking gebruikt ook" not in sexting
+
+
+def test_the_reading_checks_small_points_hold(client, loaded):
+    """Issue #21's smaller points: each case has its link, the pupil's plan no school
+    advice, chapter summaries for all chapters or none, the tips' card its origin."""
+    from handreiking.models import Chapter
+
+    chapter = client.get("/nl/hoofdstukken/wat-kinderen-online-tegenkomen/").content.decode()
+    assert 'href="/nl/casussen/xavi/"' in chapter
+    victim = client.get("/nl/stappenplannen/wat-kan-een-slachtoffer-doen/").content.decode()
+    assert "wijkagent" not in victim and "Als school" not in victim
+    summaries = {bool(summary) for summary in Chapter.objects.values_list("summary", flat=True)}
+    assert len(summaries) == 1
+    plans = client.get("/nl/stappenplannen/").content.decode()
+    assert "Uit de bijlage van de handreiking, voor kinderen" in plans
