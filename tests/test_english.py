@@ -6,6 +6,7 @@ import re
 from http import HTTPStatus
 
 import pytest
+from django.conf import settings
 
 from handreiking.files.frontmatter import parse_file
 from handreiking.schema import KINDS, STEP_HEADING, TRANSLATION_DIR
@@ -183,3 +184,15 @@ def test_a_missing_english_title_is_shown_in_dutch_marked_as_dutch(client, conte
     assert "This part is not yet available in English." in term
     hits = client.get("/en/search/", {"q": "doxing"}).content.decode()
     assert 'lang="nl">Doxing</a>' in hits
+
+
+def test_every_english_page_says_the_guide_is_dutch_and_dutch_pages_do_not(client, loaded):
+    """Issue #21: helplines, phone numbers and law in the guide are Dutch; say so once."""
+    note = "written for primary schools in the Netherlands"
+    for path in ("/en/", "/en/help/", "/en/step-plans/bij-een-incident/", "/en/glossary/sexting/"):
+        assert note in client.get(path).content.decode(), path
+    assert note not in client.get("/nl/").content.decode()
+    chapter = client.get("/en/chapters/themas-in-de-klas/").content.decode()
+    assert "groups 6–8 (age 10–12)" in chapter
+    english_500 = (settings.BASE_DIR / "templates/500.html").read_text().split('lang="en"', 1)[1]
+    assert "0800-0113" in english_500
