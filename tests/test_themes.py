@@ -128,3 +128,20 @@ def test_the_reading_checks_small_points_hold(client, loaded):
     assert len(summaries) == 1
     plans = client.get("/nl/stappenplannen/").content.decode()
     assert "Uit de bijlage van de handreiking, voor kinderen" in plans
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_sites_reassurance_is_the_guides_own_words(client, loaded, language):
+    """Advice and reassurance come from the booklet (issue #21): the footer quotes the
+    incident plan word for word, and no template adds its own comfort."""
+    from handreiking.models import StepPlan
+
+    home = client.get(f"/{language}/").content.decode()
+    footer = home.split('class="app-footer__lead"', 1)[1].split("</p>", 1)[0]
+    quote = re.search(r'<a href="[^"]+">(.*?)</a>', footer)[1]
+    plan = StepPlan.objects.get(slug="bij-een-incident")
+    steps = " ".join(getattr(step, f"body_{language}") for step in plan.steps.all())
+    assert quote in steps
+    with translation.override(language):
+        tips = client.get(StepPlan.objects.get(kind="child-tips").get_absolute_url())
+    assert "dapper" not in tips.content.decode() and "brave" not in tips.content.decode()
