@@ -196,3 +196,30 @@ def test_every_english_page_says_the_guide_is_dutch_and_dutch_pages_do_not(clien
     assert "groups 6–8 (age 10–12)" in chapter
     english_500 = (settings.BASE_DIR / "templates/500.html").read_text().split('lang="en"', 1)[1]
     assert "0800-0113" in english_500
+
+
+@pytest.mark.parametrize(("word", "expected"), [
+    ("kids", None), ("paedophile", None), ("roblox", None), ("indecent", None),
+    ("hsb", "boundary-crossing"), ("transgressive", "boundary-crossing"), ("rshe", None),
+])
+def test_everyday_english_words_find_the_guides_pages(loaded, word, expected):
+    """UK and US teachers' words (issue #21) lead to the guide's own English words."""
+    hits = search(word, language="en").hits
+    assert hits, word
+    if expected:
+        from django.db.models import Q
+
+        from handreiking.models import SearchDocument
+
+        top = SearchDocument.objects.filter(pk__in=[hit.pk for hit in hits[:5]])
+        assert top.filter(Q(title__icontains=expected) | Q(body__icontains=expected)), word
+
+
+def test_a_false_friend_is_no_synonym_and_the_english_terms_are_idiomatic(loaded):
+    from handreiking.models import Synonym
+
+    assert not Synonym.objects.filter(language="en", word__in=["pester", "pestering"]).exists()
+    english = " ".join(path.read_text(encoding="utf-8")
+                       for path in (REAL_CONTENT / TRANSLATION_DIR).rglob("*.md"))
+    assert "transgressive" not in english.lower()
+    assert "child pornography" not in english.lower()
