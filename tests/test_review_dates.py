@@ -23,12 +23,17 @@ def loaded_copy(content_dir, db):
     return content_dir
 
 
-def select(form, obj):
-    """Tick the row's box in a change list, as an editor does."""
+def run_action(browser, obj, action):
+    """Tick the row's box in its change list and run an action, as an editor does."""
+    meta = obj._meta
+    changelist = browser.get(reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist"))
+    form = changelist.forms["changelist-form"]
+    form["action"] = action
     boxes = form.fields["_selected_action"]
     assert str(obj.pk) in [box._value for box in boxes]
     for box in boxes:
         box.checked = box._value == str(obj.pk)
+    return form.submit()
 
 
 def add_key(path, line):
@@ -65,11 +70,7 @@ def test_a_wrong_review_date_is_refused_with_its_file(content_dir, db, line, mes
 def test_marking_as_reviewed_shows_on_the_page_and_goes_into_the_file(
         redacteur, loaded_copy, client):
     term = GlossaryTerm.objects.get(slug="doxing")
-    changelist = redacteur.get(reverse("admin:handreiking_glossaryterm_changelist"))
-    form = changelist.forms["changelist-form"]
-    form["action"] = "mark_reviewed"
-    select(form, term)
-    assert form.submit().status_code == HTTPStatus.FOUND
+    assert run_action(redacteur, term, "mark_reviewed").status_code == HTTPStatus.FOUND
     today = timezone.localdate()
     term.refresh_from_db()
     assert term.reviewed == today
@@ -106,11 +107,8 @@ def test_the_english_missing_filter_finds_an_untranslated_item(redacteur, loaded
 
 def test_contact_details_checked_today_shows_on_the_organisation_card(redacteur, loaded, client):
     organisation = HelpOrganisation.objects.get(slug="113")
-    changelist = redacteur.get(reverse("admin:handreiking_helporganisation_changelist"))
-    form = changelist.forms["changelist-form"]
-    form["action"] = "mark_contact_checked"
-    select(form, organisation)
-    assert form.submit().status_code == HTTPStatus.FOUND
+    assert run_action(redacteur, organisation, "mark_contact_checked").status_code == \
+        HTTPStatus.FOUND
     page = client.get(reverse("handreiking:organisation-list")).content.decode()
     assert "Contactgegevens gecontroleerd: <time datetime=" in page
 

@@ -1,39 +1,29 @@
 """Write the database back into the content files, changing only what differs."""
 
-from pathlib import Path
-
-from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from handreiking.files.exporter import ExportConflictError, export_content
 from handreiking.files.records import ContentValidationError
+from handreiking.management.content_command import ContentCommand
 
 
-class Command(BaseCommand):
+class Command(ContentCommand):
     help = (
         "Write every item (both languages) and the synonyms into the files under PATH "
         "(default: content/) in the format loadcontent reads. Files that already match are "
         "left as they are; in an edited file only the changed lines are rewritten."
     )
 
-    def add_arguments(self, parser):
-        parser.add_argument("path", nargs="?", default=None,
-                            help="Folder with the content files (default: content/).")
-        parser.add_argument("--dry-run", action="store_true",
-                            help="List the files that would change; write nothing.")
-        parser.add_argument("--force", action="store_true",
-                            help="Overwrite files that were changed on disk since the last load.")
+    dry_run_help = "List the files that would change; write nothing."
+    force_help = "Overwrite files that were changed on disk since the last load."
 
     def handle(self, *args, **options):
-        root = Path(options["path"]) if options["path"] else Path(settings.CONTENT_DIR)
         try:
-            report = export_content(root=root.resolve(), dry_run=options["dry_run"],
+            report = export_content(root=self.content_root(options), dry_run=options["dry_run"],
                                     force=options["force"])
         except ContentValidationError as exc:
-            for error in exc.errors:
-                self.stderr.write(str(error))
-            raise CommandError(f"{len(exc.errors)} problem(s) in the files on disk; nothing was "
-                               "exported. Fix them (or load them) first.") from None
+            self.refuse_invalid_files(exc, "in the files on disk; nothing was exported. Fix "
+                                           "them (or load them) first.")
         except ExportConflictError as exc:
             for conflict in exc.conflicts:
                 self.stderr.write(conflict)

@@ -1,37 +1,27 @@
 """Load the guide from Markdown files into the database: validate all, then write all."""
 
-from pathlib import Path
-
-from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from handreiking.files.loader import ContentConflictError, load_content
 from handreiking.files.records import ContentValidationError
+from handreiking.management.content_command import ContentCommand
 
 
-class Command(BaseCommand):
+class Command(ContentCommand):
     help = (
         "Validate every file under PATH (default: content/) and, only when all are valid, "
         "create, update and delete rows to match them in one transaction."
     )
 
-    def add_arguments(self, parser):
-        parser.add_argument("path", nargs="?", default=None,
-                            help="Folder with the content files (default: content/).")
-        parser.add_argument("--dry-run", action="store_true",
-                            help="Validate and report what would change; write nothing.")
-        parser.add_argument("--force", action="store_true",
-                            help="Overwrite or delete items that were changed in the admin.")
+    dry_run_help = "Validate and report what would change; write nothing."
+    force_help = "Overwrite or delete items that were changed in the admin."
 
     def handle(self, *args, **options):
-        root = Path(options["path"]) if options["path"] else Path(settings.CONTENT_DIR)
         try:
-            report = load_content(root=root.resolve(), dry_run=options["dry_run"],
+            report = load_content(root=self.content_root(options), dry_run=options["dry_run"],
                                   force=options["force"])
         except ContentValidationError as exc:
-            for error in exc.errors:
-                self.stderr.write(str(error))
-            raise CommandError(f"{len(exc.errors)} problem(s) found; nothing was loaded.") from None
+            self.refuse_invalid_files(exc, "found; nothing was loaded.")
         except ContentConflictError as exc:
             for conflict in exc.conflicts:
                 self.stderr.write(conflict)
