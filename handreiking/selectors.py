@@ -164,7 +164,10 @@ def part_links(sections: list[Section]) -> list[PartLink]:
     chapters: dict[int, list[Section]] = {}
     for section in sections:
         chapters.setdefault(section.chapter_id, [])
-    for sibling in Section.objects.filter(chapter_id__in=chapters).order_by("order", "title"):
+    # Always one query, also when nothing is linked: a page's query count must not depend
+    # on what it finds (an empty `__in` would skip the query).
+    wanted = list(chapters) or [0]
+    for sibling in Section.objects.filter(chapter_id__in=wanted).order_by("order", "title"):
         chapters[sibling.chapter_id].append(sibling)
     links = []
     for section in sections:
