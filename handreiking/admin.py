@@ -165,7 +165,46 @@ class EnglishMissingFilter(admin.SimpleListFilter):
         return queryset.exclude(pk__in=matching)
 
 
-class ContentAdmin(CompareVersionAdmin, TranslationAdmin):
+class PublishedWrites:
+    """Admin writes as the site needs them: under the content writer's lock from their
+    start (handreiking/locking.py), so the edit-conflict check and the save are one step
+    and a bulk delete and its publish go together; then published (HTML, search, version).
+    """
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        with self._writing(request):
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        with self._writing(request):
+            return super().delete_view(request, object_id, extra_context)
+
+    def changelist_view(self, request, extra_context=None):
+        with self._writing(request):  # actions: bulk delete, "Vandaag gecontroleerd"
+            return super().changelist_view(request, extra_context)
+
+    @staticmethod
+    def _writing(request):
+        return content_write_lock() if request.method == "POST" else nullcontext()
+
+    def _save_parts(self, request, form, formsets, change):
+        """Many-to-many links and inlines, unpublished (also the preview's save)."""
+        super().save_related(request, form, formsets, change)
+
+    def save_related(self, request, form, formsets, change):
+        self._save_parts(request, form, formsets, change)
+        publishing.publish()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        publishing.publish()  # a deleted term's links go from every text that had them
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        publishing.publish()
+
+
+class ContentAdmin(PublishedWrites, CompareVersionAdmin, TranslationAdmin):
     """Both languages side by side ("title [nl]", "title [en]"), with history.
 
     Not modeltranslation's tabbed admin: that loads jQuery UI from a CDN, which the
@@ -263,15 +302,10 @@ class ContentAdmin(CompareVersionAdmin, TranslationAdmin):
         return preview.preview_response(request, save, language)
 
     def _save_parts(self, request, form, formsets, change):
-        """Many-to-many links and inlines, unpublished (the preview's save)."""
-        super().save_related(request, form, formsets, change)
-
-    def save_related(self, request, form, formsets, change):
-        self._save_parts(request, form, formsets, change)
+        super()._save_parts(request, form, formsets, change)
         restoring = _restoring.get()
         if restoring is not None:
             restoring.keep_bookkeeping()
-        publishing.publish()  # HTML, search and the content version, inlines included
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
         return self._restoring(version_id, super().revision_view, request, object_id,
@@ -280,24 +314,6 @@ class ContentAdmin(CompareVersionAdmin, TranslationAdmin):
     def recover_view(self, request, version_id, extra_context=None):
         return self._restoring(version_id, super().recover_view, request, version_id,
                                extra_context)
-
-    # --- Every write under the content writer's lock (handreiking/locking.py) -------------
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        with self._writing(request):  # the edit-conflict check and the save, atomically
-            return super().changeform_view(request, object_id, form_url, extra_context)
-
-    def delete_view(self, request, object_id, extra_context=None):
-        with self._writing(request):
-            return super().delete_view(request, object_id, extra_context)
-
-    def changelist_view(self, request, extra_context=None):
-        with self._writing(request):  # bulk delete: the rows and the publish together
-            return super().changelist_view(request, extra_context)
-
-    @staticmethod
-    def _writing(request):
-        return content_write_lock() if request.method == "POST" else nullcontext()
 
     def _restoring(self, version_id, view, *args):
         request = args[0]
@@ -316,14 +332,6 @@ class ContentAdmin(CompareVersionAdmin, TranslationAdmin):
             return view(*args)
         finally:
             _restoring.reset(token)
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        publishing.publish()  # a deleted term's links go from every text that had them
-
-    def delete_queryset(self, request, queryset):
-        super().delete_queryset(request, queryset)
-        publishing.publish()
 
 
 class SynonymForm(NormalisedForm):
@@ -358,7 +366,7 @@ class SynonymForm(NormalisedForm):
 
 
 @admin.register(Synonym)
-class SynonymAdmin(CompareVersionAdmin):
+class SynonymAdmin(PublishedWrites, CompareVersionAdmin):
     """Everyday words people search with, and the guide's words they stand for.
 
     Saved and deleted under the writer's lock and published (search reads synonyms when
@@ -374,29 +382,6 @@ class SynonymAdmin(CompareVersionAdmin):
     history_latest_first = True
     compare_exclude = ["loaded_means"]
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        with ContentAdmin._writing(request):
-            return super().changeform_view(request, object_id, form_url, extra_context)
-
-    def delete_view(self, request, object_id, extra_context=None):
-        with ContentAdmin._writing(request):
-            return super().delete_view(request, object_id, extra_context)
-
-    def changelist_view(self, request, extra_context=None):
-        with ContentAdmin._writing(request):
-            return super().changelist_view(request, extra_context)
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        publishing.publish()
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        publishing.publish()
-
-    def delete_queryset(self, request, queryset):
-        super().delete_queryset(request, queryset)
-        publishing.publish()
 
 
 @admin.register(AgeGroup)

@@ -42,7 +42,7 @@ from ..schema import (
 )
 from .frontmatter import CLOSING_FENCE, ORDER_PREFIX, split_order_prefix
 from .records import ContentValidationError, Record, read_content, read_value
-from .synonyms import SYNONYMS_FILE, read_synonyms, synonym_files
+from .synonyms import read_synonyms, synonym_files
 
 PLAIN_SAFE = re.compile(r"^[A-Za-z0-9][\w .,()/'’–-]*$")  # written without quotes as YAML
 
@@ -314,8 +314,8 @@ def _relative(path: Path, root: Path) -> str:
     return str(path.relative_to(root.parent))
 
 
-def _plan_items(root: Path, records: list[Record], report: ExportReport,
-                force: bool) -> tuple[list[_Planned], list[str]]:
+def _plan_items(root: Path, records: list[Record],
+                report: ExportReport) -> tuple[list[_Planned], list[str]]:
     by_key = {(record.kind.name, record.key): record for record in records}
     folders = {record.slug: Path(record.path).parent.name for record in records
                if record.kind.slug_from_folder}
@@ -409,7 +409,7 @@ def export_content(*, root: Path, dry_run: bool = False, force: bool = False) ->
         synonyms = read_synonyms(root, records) if root.is_dir() else None
         if synonyms and synonyms.errors:
             raise ContentValidationError(synonyms.errors)
-        planned, conflicts = _plan_items(root, records, report, force)
+        planned, conflicts = _plan_items(root, records, report)
         if synonyms:
             conflicts += _synonym_conflicts(synonyms.entries)
         if conflicts and not force:
@@ -471,5 +471,3 @@ def _stored(kind: ContentKind, record: Record) -> models.Model | None:
         queryset = queryset.filter(**{f"{kind.parent}__slug": record.parent})
     return queryset.first()
 
-
-__all__ = ["SYNONYMS_FILE", "ExportConflictError", "ExportReport", "export_content"]
